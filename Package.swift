@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ctrdb",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ctrdb", targets: ["ctrdb"]),
+        .library(name: "CTRKit", targets: ["CTRKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        /// zlib, through a shim header: `inflateInit2` is a macro Swift cannot call.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "CTRKit",
+            dependencies: [
+                "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "ctrdb",
+            dependencies: [
+                "CTRKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CTRKitTests",
+            dependencies: ["CTRKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ctrdbTests",
+            dependencies: ["ctrdb", "CTRKit"],
+            resources: [.copy("Golden")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)
