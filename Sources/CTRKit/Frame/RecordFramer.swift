@@ -330,3 +330,11 @@ enum FNV {
         return h
     }
 }
+
+extension RecordFramer {
+    /// The content hash of a whole record held in memory, equal to the one framing computes.
+    public static func contentHash(of bytes: [UInt8]) -> UInt64 {
+        let framer = RecordFramer(source: MemorySource(bytes), maxRecordSize: max(bytes.count, 64))
+        return (try? framer.next())?.contentHash ?? 0
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+import GRDBSQLite
+
+/// A statement prepared once and bound through SQLite's C API, for the load stage's hot path:
+/// GRDB's `StatementArguments` allocates an array per row, which a bulk load cannot afford.
+final class BoundStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+    private var nextIndex: Int32 = 1
+
+    init(_ db: Database, _ sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection!
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ value: String?) {
+        defer { nextIndex += 1 }
+        guard var value else {
+            sqlite3_bind_null(handle, nextIndex)
+            return
+        }
+        value.withUTF8 { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                _ = sqlite3_bind_text(handle, nextIndex, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), BoundStatement.transient)
+            } else {
+                // A null pointer would bind NULL; an empty string must stay an empty string.
+                _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)
+            }
+        }
+    }
+
+    func bind(_ value: Int64?) {
+        defer { nextIndex += 1 }
+        guard let value else {
+            sqlite3_bind_null(handle, nextIndex)
+            return
+        }
+        sqlite3_bind_int64(handle, nextIndex, value)
+    }
+
+    /// Text when the bytes are valid UTF-8, else a blob: nothing is altered to fit.
+    func bind(bytes: [UInt8]) {
+        defer { nextIndex += 1 }
+        if let text = String(validating: bytes, as: UTF8.self) {
+            nextIndex -= 1
+            bind(text)
+            return
+        }
+        bytes.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(handle, nextIndex, raw.baseAddress, Int32(raw.count), BoundStatement.transient)
+        }
+    }
+
+    /// Runs the statement to completion; returns the first column of the first row, if any.
+    @discardableResult
+    func run() throws -> Int64? {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            nextIndex = 1
+        }
+        var first: Int64?
+        while true {
+            let code = sqlite3_step(handle)
+            switch code {
+            case SQLITE_ROW:
+                if first == nil { first = sqlite3_column_int64(handle, 0) }
+            case SQLITE_DONE:
+                return first
+            default:
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+            }
+        }
+    }
+
+    var changes: Int32 { sqlite3_changes(connection) }
+}

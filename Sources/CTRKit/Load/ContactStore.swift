@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+
+/// Where a record came from, as the database records it.
+public struct SourceFile: Sendable {
+    public var path: String
+    /// Hash of the whole file (see `ContentHasher`), as 16 hex digits.
+    public var fileHash: String
+    public var ingestedAt: String
+}
+
+/// What loading one record did.
+public enum LoadOutcome: Equatable, Sendable {
+    /// A version not seen before; `isCurrent` when it became the contact's current record.
+    case newVersion(isCurrent: Bool)
+    /// A version already stored, delivered again.
+    case repeatedVersion
+    /// This very delivery (same file content, same offset) was already counted.
+    case alreadyLoaded
+}
+
+/// The load stage: the versioned upsert of SPEC section 2 (newest wins), attributes, the
+/// ingest manifest and rejects. Statements are prepared once per transaction and reused.
+public final class ContactStore {
+    private let db: Database
+    private let insertDelivery: BoundStatement
+    private let upsertVersion: BoundStatement
+    private let upsertContact: BoundStatement
+    private let replaceContact: BoundStatement
+    private let deleteAttributes: BoundStatement
+    private let insertAttribute: BoundStatement
+    private let markPending: BoundStatement
+    private let insertReject: BoundStatement
+
+    public init(_ db: Database) throws {
+        self.db = db
+        insertDelivery = try BoundStatement(db, """
+            INSERT INTO deliveries (file_hash, byte_offset, contact_id, content_hash, source_file)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        upsertVersion = try BoundStatement(db, """
+            INSERT INTO contact_versions (contact_id, last_update_ts, last_update_ms, content_hash, source_file, byte_offset, deliveries, raw_json)
+            VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+            ON CONFLICT (contact_id, content_hash) DO UPDATE SET deliveries = deliveries + 1
+            RETURNING deliveries
+            """)
+        let columns = Schema.recordColumns
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let insert = "INSERT INTO contacts (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT (contact_id) DO UPDATE SET \(updates)"
+        // Newest wins: greater LastUpdateTimestamp, then greater content hash; a missing timestamp loses.
+        upsertContact = try BoundStatement(db, insert + """
+             WHERE (COALESCE(excluded.last_update_ms, -9223372036854775808), excluded.content_hash)
+                 > (COALESCE(contacts.last_update_ms, -9223372036854775808), contacts.content_hash)
+            """)
+        replaceContact = try BoundStatement(db, insert)
+        deleteAttributes = try BoundStatement(db, "DELETE FROM attributes WHERE contact_id = ?")
+        insertAttribute = try BoundStatement(db, "INSERT OR REPLACE INTO attributes (contact_id, key, value) VALUES (?, ?, ?)")
+        markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
+        insertReject = try BoundStatement(db, """
+            INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    public func load(_ record: ContactRecord, from file: SourceFile) throws -> LoadOutcome {
+        let hash = record.contentHashText
+        insertDelivery.bind(file.fileHash)
+        insertDelivery.bind(record.offset)
+        insertDelivery.bind(record.contactId)
+        insertDelivery.bind(hash)
+        insertDelivery.bind(file.path)
+        try insertDelivery.run()
+        guard insertDelivery.changes == 1 else { return .alreadyLoaded }
+
+        upsertVersion.bind(record.contactId)
+        upsertVersion.bind(record.lastUpdate?.text)
+        upsertVersion.bind(record.lastUpdate?.epochMilliseconds)
+        upsertVersion.bind(hash)
+        upsertVersion.bind(file.path)
+        upsertVersion.bind(record.offset)
+        upsertVersion.bind(record.rawJSON)
+        guard try upsertVersion.run() == 1 else { return .repeatedVersion }
+
+        bindContact(record, hash: hash, to: upsertContact)
+        try upsertContact.run()
+        guard upsertContact.changes == 1 else { return .newVersion(isCurrent: false) }
+        try replaceAttributes(of: record)
+        return .newVersion(isCurrent: true)
+    }
+
+    private func bindContact(_ r: ContactRecord, hash: String, to s: BoundStatement) {
+        s.bind(r.contactId); s.bind(r.instanceARN); s.bind(r.channel); s.bind(r.initiationMethod)
+        s.bind(r.initiation?.text); s.bind(r.connectedToSystem?.text); s.bind(r.disconnect?.text); s.bind(r.lastUpdate?.text)
+        s.bind(r.disconnectReason); s.bind(r.previousContactId); s.bind(r.nextContactId); s.bind(r.initialContactId)
+        s.bind(r.relatedContactId); s.bind(r.queueName); s.bind(r.queueARN); s.bind(r.enqueue?.text); s.bind(r.dequeue?.text)
+        s.bind(r.queueDuration); s.bind(r.agentUsername); s.bind(r.agentARN); s.bind(r.connectedToAgent?.text)
+        s.bind(r.agentInteraction); s.bind(r.customerHold); s.bind(r.numberOfHolds); s.bind(r.longestHold); s.bind(r.afterContactWork)
+        s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted?.text)
+        s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash)
+    }
+
+    /// The current record changed: its attributes follow, and its chain must be recomputed.
+    private func replaceAttributes(of record: ContactRecord) throws {
+        deleteAttributes.bind(record.contactId)
+        try deleteAttributes.run()
+        for attribute in record.attributes {
+            insertAttribute.bind(record.contactId)
+            insertAttribute.bind(attribute.key)
+            insertAttribute.bind(attribute.value)
+            try insertAttribute.run()
+        }
+        markPending.bind(record.contactId)
+        try markPending.run()
+    }
+
+    public func reject(_ chunk: RejectedChunk, from file: SourceFile) throws {
+        insertReject.bind(file.path)
+        insertReject.bind(chunk.offset)
+        insertReject.bind(chunk.length)
+        insertReject.bind(chunk.reason)
+        insertReject.bind(bytes: chunk.bytes)
+        insertReject.bind(file.ingestedAt)
+        try insertReject.run()
+    }
+
+    // MARK: - The ingest manifest
+
+    public struct IngestedFile: Equatable, Sendable {
+        public var size: Int64
+        public var contentHash: String
+        public var status: String
+    }
+
+    public func ingestedFile(at path: String) throws -> IngestedFile? {
+        try Row.fetchOne(db, sql: "SELECT size, content_hash, status FROM ingest_files WHERE path = ?", arguments: [path]).map {
+            IngestedFile(size: $0["size"], contentHash: $0["content_hash"], status: $0["status"])
+        }
+    }
+
+    public func recordFile(_ file: SourceFile, size: Int64, records: Int, rejects: Int, damage: String?) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO ingest_files (path, size, content_hash, records, rejects, status, error, ingested_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [file.path, size, file.fileHash, records, rejects, damage == nil ? "complete" : "partial", damage, file.ingestedAt])
+    }
+
+    /// A file at this path was ingested before with other content: what it contributed is
+    /// withdrawn (its rejects, its deliveries, versions no other file delivered), and the
+    /// contacts it touched fall back to their newest remaining version.
+    public func forgetFile(at path: String, previousHash: String) throws {
+        try db.execute(sql: "DELETE FROM rejects WHERE source_file = ?", arguments: [path])
+        try db.execute(sql: "DELETE FROM ingest_files WHERE path = ?", arguments: [path])
+        let stillListed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ingest_files WHERE content_hash = ?)", arguments: [previousHash]) ?? false
+        guard !stillListed else { return }
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS forgotten (contact_id TEXT NOT NULL, content_hash TEXT NOT NULL, n INTEGER NOT NULL);
+            DELETE FROM forgotten;
+            INSERT INTO forgotten SELECT contact_id, content_hash, COUNT(*) FROM deliveries WHERE file_hash = ?1 GROUP BY 1, 2;
+            DELETE FROM deliveries WHERE file_hash = ?1;
+            UPDATE contact_versions SET deliveries = deliveries -
+                (SELECT n FROM forgotten f WHERE f.contact_id = contact_versions.contact_id AND f.content_hash = contact_versions.content_hash)
+            WHERE (contact_id, content_hash) IN (SELECT contact_id, content_hash FROM forgotten);
+            DELETE FROM contact_versions WHERE deliveries <= 0;
+            """, arguments: [previousHash])
+        let touched = try String.fetchAll(db, sql: "SELECT DISTINCT contact_id FROM forgotten")
+        for contactId in touched { try restoreNewestVersion(of: contactId) }
+    }
+
+    /// Standard input's deliveries were keyed provisionally until its hash was known; a
+    /// delivery already counted under that hash (the same bytes ingested before) is not counted twice.
+    public func settleDeliveries(provisionalKey: String, fileHash: String) throws {
+        try db.execute(sql: """
+            UPDATE contact_versions SET deliveries = deliveries - (
+                SELECT COUNT(*) FROM deliveries p JOIN deliveries f ON f.file_hash = ?2 AND f.byte_offset = p.byte_offset
+                WHERE p.file_hash = ?1 AND p.contact_id = contact_versions.contact_id AND p.content_hash = contact_versions.content_hash)
+            WHERE contact_id IN (SELECT contact_id FROM deliveries WHERE file_hash = ?1);
+            DELETE FROM deliveries WHERE file_hash = ?1 AND byte_offset IN (SELECT byte_offset FROM deliveries WHERE file_hash = ?2);
+            UPDATE deliveries SET file_hash = ?2 WHERE file_hash = ?1;
+            """, arguments: [provisionalKey, fileHash])
+    }
+
+    /// Makes the newest stored version current again (or removes the contact if none is left).
+    func restoreNewestVersion(of contactId: String) throws {
+        let raw = try String.fetchOne(db, sql: """
+            SELECT raw_json FROM contact_versions WHERE contact_id = ?
+            ORDER BY COALESCE(last_update_ms, -9223372036854775808) DESC, content_hash DESC LIMIT 1
+            """, arguments: [contactId])
+        markPending.bind(contactId)
+        try markPending.run()
+        guard let raw else {
+            try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?; DELETE FROM attributes WHERE contact_id = ?", arguments: [contactId, contactId])
+            return
+        }
+        let bytes = Array(raw.utf8)
+        var framer = FramedChunk(kind: .object, bytes: bytes, offset: 0, contentHash: 0)
+        framer.contentHash = RecordFramer.contentHash(of: bytes)
+        let record = try ContactDecoder.decode(framer)
+        bindContact(record, hash: record.contentHashText, to: replaceContact)
+        try replaceContact.run()
+        try replaceAttributes(of: record)
+    }
+}

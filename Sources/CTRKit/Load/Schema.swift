@@ -1,0 +1,165 @@
+import GRDB
+
+/// The database schema: the stable ad hoc SQL interface of SPEC section 3, plus the
+/// bookkeeping columns and tables that make ingest idempotent and chains incremental.
+public enum Schema {
+    /// The columns of `contacts` that come from the record, in the order the loader binds them.
+    static let recordColumns = [
+        "contact_id", "instance_arn", "channel", "initiation_method",
+        "initiation_ts", "connected_to_system_ts", "disconnect_ts", "last_update_ts",
+        "disconnect_reason", "previous_contact_id", "next_contact_id", "initial_contact_id",
+        "related_contact_id", "queue_name", "queue_arn", "enqueue_ts", "dequeue_ts",
+        "queue_duration_s", "agent_username", "agent_arn", "connected_to_agent_ts",
+        "agent_interaction_s", "customer_hold_s", "number_of_holds", "longest_hold_s", "acw_s",
+        "routing_profile", "customer_address", "system_address", "transfer_completed_ts",
+        "last_update_ms", "content_hash",
+    ]
+
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE contacts (
+                    contact_id TEXT PRIMARY KEY NOT NULL,
+                    instance_arn TEXT,
+                    channel TEXT,
+                    initiation_method TEXT,
+                    initiation_ts TEXT,
+                    connected_to_system_ts TEXT,
+                    disconnect_ts TEXT,
+                    last_update_ts TEXT,
+                    disconnect_reason TEXT,
+                    previous_contact_id TEXT,
+                    next_contact_id TEXT,
+                    initial_contact_id TEXT,
+                    related_contact_id TEXT,
+                    queue_name TEXT,
+                    queue_arn TEXT,
+                    enqueue_ts TEXT,
+                    dequeue_ts TEXT,
+                    queue_duration_s INTEGER,
+                    agent_username TEXT,
+                    agent_arn TEXT,
+                    connected_to_agent_ts TEXT,
+                    agent_interaction_s INTEGER,
+                    customer_hold_s INTEGER,
+                    number_of_holds INTEGER,
+                    longest_hold_s INTEGER,
+                    acw_s INTEGER,
+                    routing_profile TEXT,
+                    customer_address TEXT,
+                    system_address TEXT,
+                    transfer_completed_ts TEXT,
+                    chain_id TEXT,
+                    chain_depth INTEGER,
+                    outcome TEXT,
+                    -- chain flags, set by the chain stage (0/1)
+                    missing_parent INTEGER NOT NULL DEFAULT 0,
+                    missing_next INTEGER NOT NULL DEFAULT 0,
+                    in_cycle INTEGER NOT NULL DEFAULT 0,
+                    -- which version is current: LastUpdateTimestamp to the millisecond, then content hash
+                    last_update_ms INTEGER,
+                    content_hash TEXT NOT NULL
+                );
+                CREATE INDEX contacts_previous ON contacts(previous_contact_id) WHERE previous_contact_id IS NOT NULL;
+                CREATE INDEX contacts_next ON contacts(next_contact_id) WHERE next_contact_id IS NOT NULL;
+                CREATE INDEX contacts_initial ON contacts(initial_contact_id) WHERE initial_contact_id IS NOT NULL;
+                CREATE INDEX contacts_chain ON contacts(chain_id);
+
+                CREATE TABLE contact_versions (
+                    contact_id TEXT NOT NULL,
+                    last_update_ts TEXT,
+                    last_update_ms INTEGER,
+                    content_hash TEXT NOT NULL,
+                    source_file TEXT NOT NULL,
+                    byte_offset INTEGER NOT NULL,
+                    deliveries INTEGER NOT NULL,
+                    raw_json TEXT NOT NULL,
+                    UNIQUE (contact_id, content_hash)
+                );
+
+                -- one row per record read: what makes re-reading a file count nothing twice
+                CREATE TABLE deliveries (
+                    file_hash TEXT NOT NULL,
+                    byte_offset INTEGER NOT NULL,
+                    contact_id TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    source_file TEXT NOT NULL,
+                    PRIMARY KEY (file_hash, byte_offset)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE attributes (
+                    contact_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT,
+                    PRIMARY KEY (contact_id, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX attributes_key ON attributes(key);
+
+                CREATE TABLE ingest_files (
+                    path TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    rejects INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('complete', 'partial')),
+                    error TEXT,
+                    ingested_at TEXT NOT NULL
+                );
+
+                CREATE TABLE rejects (
+                    id INTEGER PRIMARY KEY,
+                    source_file TEXT NOT NULL,
+                    byte_offset INTEGER NOT NULL,
+                    length INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    raw_text,
+                    ingested_at TEXT NOT NULL
+                );
+                CREATE INDEX rejects_file ON rejects(source_file);
+
+                -- legs whose chain and outcome must be recomputed; survives a killed run
+                CREATE TABLE pending_chain (contact_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+
+                CREATE TABLE metadata (key TEXT PRIMARY KEY NOT NULL, value TEXT) WITHOUT ROWID;
+
+                CREATE VIEW journeys AS
+                SELECT chain_id,
+                       COUNT(*) AS legs,
+                       MIN(initiation_ts) AS first_initiation_ts,
+                       MAX(disconnect_ts) AS last_disconnect_ts,
+                       (SELECT group_concat(queue_name, ', ') FROM
+                           (SELECT DISTINCT q.queue_name FROM contacts q
+                            WHERE q.chain_id = c.chain_id AND q.queue_name IS NOT NULL AND q.enqueue_ts IS NOT NULL
+                            ORDER BY q.queue_name)) AS queues,
+                       MAX(connected_to_agent_ts IS NOT NULL) AS answered,
+                       MAX(COALESCE(initiation_method LIKE 'CALLBACK%', 0)) AS had_callback,
+                       MAX(missing_parent OR missing_next OR in_cycle) AS broken
+                FROM contacts c
+                GROUP BY chain_id;
+                """)
+        }
+        return migrator
+    }
+
+    /// Settings for a writing connection. WAL lets reports read while an ingest writes;
+    /// `synchronous = NORMAL` in WAL mode never corrupts the database, and a process that is
+    /// killed loses nothing committed (a power cut may lose the last transactions, which the
+    /// next run re-ingests because their files are not in `ingest_files`).
+    public static func writerConfiguration(busyTimeoutSeconds: Double) -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeoutSeconds)
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+        }
+        return config
+    }
+
+    public static func readerConfiguration() -> Configuration {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        return config
+    }
+}
