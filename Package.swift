@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 "CTRKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// Runs read-only SQL and streams its rows to a `RowWriter`.
+public enum QueryRunner {
+    public enum Failure: Error, LocalizedError {
+        case noDatabase(path: String)
+        case notADatabase(path: String, reason: String)
+
+        public var errorDescription: String? {
+            switch self {
+            case let .noDatabase(path): return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
+            case let .notADatabase(path, reason): return "cannot open \(path) as a ctrdb database: \(reason)"
+            }
+        }
+    }
+
+    /// Opens the database read-only: `report`, `sql`, `chain` and `export` never write.
+    public static func openReadOnly(_ path: String) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw Failure.noDatabase(path: path) }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: Schema.readerConfiguration())
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+            return queue
+        } catch let error as DatabaseError {
+            throw Failure.notADatabase(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    /// Runs one statement; returns the number of rows written.
+    @discardableResult
+    public static func run(_ sql: String, arguments: StatementArguments = StatementArguments(), in db: Database, to writer: RowWriter) throws -> Int {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        try writer.begin(columns: statement.columnNames)
+        var count = 0
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() {
+            try writer.write(row: row.databaseValues.map(Cell.init))
+            count += 1
+        }
+        try writer.finish()
+        return count
+    }
+}
+
+extension Cell {
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case let .int64(v): self = .integer(v)
+        case let .double(v): self = .real(v)
+        case let .string(s): self = .text(s)
+        case let .blob(data): self = .blob([UInt8](data))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import CTRKit
+import Foundation
+import Logging
+
+extension CTRDB {
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load CTR files, folders (walked recursively) or - (standard input) into the database.",
+            discussion: "Gzip is detected by content. Unchanged files are skipped. Exit 2 when records were rejected or a file was only partly readable (see the rejects table)."
+        )
+
+        @Argument(help: ArgumentHelp("Files, folders, or - for standard input.", valueName: "input"))
+        var inputs: [String]
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var quietOption: QuietOption
+
+        @Option(name: .long, help: "Largest record accepted, in bytes; a longer one is rejected without being read into memory.")
+        var maxRecordSize = RecordFramer.defaultMaxRecordSize
+
+        @Flag(name: .long, help: "Also list skipped files.")
+        var verbose = false
+
+        func validate() throws {
+            guard !inputs.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
+            guard inputs.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be named only once") }
+            guard maxRecordSize >= 1024 else { throw ValidationError("--max-record-size must be at least 1024 bytes") }
+        }
+
+        func run() throws {
+            var options = IngestOptions()
+            options.maxRecordSize = maxRecordSize
+            var logger = Logger(label: "ctrdb.ingest")
+            logger.logLevel = verbose ? .info : .warning
+            let ingest = CTRKit.Ingest(databasePath: database.path, options: options, logger: logger)
+            let showProgress = !quietOption.quiet && Terminal.standardErrorIsTerminal
+            let summary: IngestSummary
+            do {
+                summary = try ingest.run(inputs: inputs, progress: showProgress ? ProgressLine.draw : nil)
+            } catch {
+                if showProgress { ProgressLine.clear() }
+                Terminal.error((error as? LocalizedError)?.errorDescription ?? "\(error)")
+                throw ExitCode.failure
+            }
+            if showProgress { ProgressLine.clear() }
+            for diagnostic in summary.diagnostics where diagnostic.severity == .error || !quietOption.quiet {
+                Terminal.writeError("ctrdb: \(diagnostic)\n")
+            }
+            if !quietOption.quiet {
+                Terminal.writeError(summary.line + "\n")
+            }
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+        }
+    }
+}
+
+/// The live progress line on a terminal: bytes, records per second and time left.
+enum ProgressLine {
+    static func draw(_ p: IngestProgress) {
+        let rate = p.elapsed > 0 ? Double(p.records) / p.elapsed : 0
+        let bytesRate = p.elapsed > 0 ? Double(p.bytesDone) / p.elapsed : 0
+        let eta = bytesRate > 0 ? Double(p.bytesTotal - p.bytesDone) / bytesRate : 0
+        let line = String(format: "file %d/%d  %@ / %@  %.0f records/s  ETA %.0f s", p.filesDone + 1, p.filesTotal,
+                          megabytes(p.bytesDone), megabytes(p.bytesTotal), rate, max(0, eta))
+        Terminal.writeError("\r\u{1B}[K" + line)
+    }
+
+    static func clear() { Terminal.writeError("\r\u{1B}[K") }
+
+    private static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+}
