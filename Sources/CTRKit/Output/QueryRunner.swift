@@ -6,11 +6,13 @@ public enum QueryRunner {
     public enum Failure: Error, LocalizedError {
         case noDatabase(path: String)
         case notADatabase(path: String, reason: String)
+        case noSuchTable(name: String, known: [String])
 
         public var errorDescription: String? {
             switch self {
             case let .noDatabase(path): return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
             case let .notADatabase(path, reason): return "cannot open \(path) as a ctrdb database: \(reason)"
+            case let .noSuchTable(name, known): return "no table or view named \(name); there are: \(known.joined(separator: ", "))"
             }
         }
     }
@@ -41,6 +43,19 @@ public enum QueryRunner {
         }
         try writer.finish()
         return count
+    }
+}
+
+extension QueryRunner {
+    /// Dumps a whole table or view. The name is checked against the schema first, since an
+    /// identifier cannot be a bound parameter.
+    @discardableResult
+    public static func export(_ name: String, in db: Database, to writer: RowWriter) throws -> Int {
+        let known = try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name
+            """)
+        guard known.contains(name) else { throw Failure.noSuchTable(name: name, known: known) }
+        return try run("SELECT * FROM \(name.quotedDatabaseIdentifier)", in: db, to: writer)
     }
 }
 

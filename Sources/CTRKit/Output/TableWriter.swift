@@ -33,11 +33,30 @@ public final class TableWriter: RowWriter {
                 return numeric[index] ? pad + text : text + pad
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
+        let total = widths.reduce(0, +) + 2 * max(0, widths.count - 1)
+        if let width, total > width, !rows.isEmpty {
+            try sink.write(vertical(texts, width: width))
+            return
+        }
         var out = line(columns) + "\n"
         out += line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in texts { out += line(row) + "\n" }
         if rows.isEmpty { out += "(no rows)\n" }
         try sink.write(out)
+    }
+
+    /// Too wide for the terminal: one block per row, a column per line (like psql's `\x`).
+    private func vertical(_ texts: [[String]], width: Int) -> String {
+        let nameWidth = columns.map(\.count).max() ?? 0
+        var out = ""
+        for (index, row) in texts.enumerated() {
+            let title = "-[ row \(index + 1) ]"
+            out += title + String(repeating: "-", count: max(0, min(width, nameWidth + 2 + TableWriter.maxCellWidth) - title.count)) + "\n"
+            for (column, text) in zip(columns, row) {
+                out += column.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + text + "\n"
+            }
+        }
+        return out
     }
 
     static func singleLine(_ text: String) -> String {

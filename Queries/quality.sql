@@ -1,0 +1,35 @@
+-- name: quality
+-- description: Data quality checks, one row per check with a count and an example contact.
+-- parameters: none; --from/--to/--queue narrow the legs checked
+-- Each check counts current legs, except duplicate_deliveries (deliveries beyond the first of
+-- each version), rejected_records (rows of rejects) and partial_files (files only partly
+-- readable), which count the whole database. Zero counts are listed too.
+SELECT 'duration_mismatch' AS "check", COUNT(*) AS count, MIN(contact_id) AS example_contact_id
+FROM legs
+WHERE queue_duration_s IS NOT NULL AND enqueue_ts IS NOT NULL AND dequeue_ts IS NOT NULL
+  AND abs(queue_duration_s - (unixepoch(dequeue_ts) - unixepoch(enqueue_ts))) > 1
+UNION ALL
+SELECT 'missing_queue_duration', COUNT(*), MIN(contact_id)
+FROM legs WHERE enqueue_ts IS NOT NULL AND queue_duration_s IS NULL
+UNION ALL
+SELECT 'negative_whisper_gap', COUNT(*), MIN(contact_id)
+FROM legs WHERE agent_whisper_s < 0 OR outbound_whisper_s < 0
+UNION ALL
+SELECT 'missing_parent', COUNT(*), MIN(contact_id) FROM legs WHERE missing_parent = 1
+UNION ALL
+SELECT 'missing_next', COUNT(*), MIN(contact_id) FROM legs WHERE missing_next = 1
+UNION ALL
+SELECT 'cycle', COUNT(*), MIN(contact_id) FROM legs WHERE in_cycle = 1
+UNION ALL
+SELECT 'duplicate_deliveries', COALESCE(SUM(deliveries - 1), 0), MIN(CASE WHEN deliveries > 1 THEN contact_id END)
+FROM contact_versions
+UNION ALL
+SELECT 'conflicting_versions', COUNT(*), MIN(contact_id)
+FROM legs l
+WHERE EXISTS (SELECT 1 FROM contact_versions a JOIN contact_versions b
+                  ON b.contact_id = a.contact_id AND b.last_update_ms = a.last_update_ms AND b.content_hash > a.content_hash
+              WHERE a.contact_id = l.contact_id)
+UNION ALL
+SELECT 'rejected_records', COUNT(*), NULL FROM rejects
+UNION ALL
+SELECT 'partial_files', COUNT(*), NULL FROM ingest_files WHERE status = 'partial'

@@ -1,0 +1,21 @@
+-- name: whisper
+-- description: Agent and outbound whisper time of callback legs, per interval and callback queue.
+-- parameters: none beyond the common ones
+-- Over legs with initiation_method = 'CALLBACK' and a dequeue_ts, grouped by their own queue.
+-- agent whisper = connected_to_system_ts - dequeue_ts; outbound whisper = connected_to_agent_ts
+-- - connected_to_system_ts. Missing timestamps and negative gaps are left out (the quality
+-- report counts the negative ones).
+SELECT interval_start,
+       queue_name AS queue,
+       COUNT(*) AS callbacks_dequeued,
+       COUNT(connected_to_agent_ts) AS callbacks_connected,
+       ctr_ratio(SUM(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END),
+                 COUNT(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END)) AS avg_agent_whisper_s,
+       MAX(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END) AS max_agent_whisper_s,
+       ctr_ratio(SUM(CASE WHEN outbound_whisper_s >= 0 THEN outbound_whisper_s END),
+                 COUNT(CASE WHEN outbound_whisper_s >= 0 THEN outbound_whisper_s END)) AS avg_outbound_whisper_s,
+       MAX(CASE WHEN outbound_whisper_s >= 0 THEN outbound_whisper_s END) AS max_outbound_whisper_s
+FROM legs
+WHERE initiation_method = 'CALLBACK' AND dequeue_ts IS NOT NULL
+GROUP BY interval_key, interval_start, queue_name
+ORDER BY interval_key, queue_name

@@ -1,0 +1,116 @@
+import ArgumentParser
+import CTRKit
+import Foundation
+import GRDB
+
+extension ReportInterval: ExpressibleByArgument {}
+extension ReportParameters.Placement: ExpressibleByArgument {}
+
+/// Finds `Queries/` or fails with a message saying how to point at it.
+func loadCatalog() throws -> ReportCatalog {
+    guard let folder = ReportCatalog.locate() else {
+        throw ReportError.queriesNotFound(searched: ["$CTRDB_QUERIES", "../share/ctrdb/Queries beside the binary", "./Queries"])
+    }
+    return try ReportCatalog(folder: folder)
+}
+
+/// Runs `body` and turns library errors into a message on stderr and exit 1.
+func failingClearly(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        Terminal.error(describe(error))
+        throw ExitCode.failure
+    }
+}
+
+func describe(_ error: Error) -> String {
+    if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
+    return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+}
+
+extension CTRDB {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one canned report (see `ctrdb reports`).",
+            discussion: "Intervals follow the time zone's civil calendar; interval_start carries the offset. --from and --to are read in the report time zone."
+        )
+
+        @Argument(help: "The report: queue-duration, abandonment, whisper, callbacks, quality, or any other in Queries/.")
+        var name: String
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: OutputOptionGroup
+
+        @Option(name: .long, help: ArgumentHelp("Inclusive start: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], in --tz.", valueName: "date-or-time"))
+        var from: String?
+
+        @Option(name: .long, help: ArgumentHelp("Exclusive end, like --from.", valueName: "date-or-time"))
+        var to: String?
+
+        @Option(name: .long, help: ArgumentHelp("IANA time zone for intervals and --from/--to.", valueName: "zone"))
+        var tz = "UTC"
+
+        @Option(name: .long, help: "Interval: 15m, 30m, 1h, 1d, 1w (weeks start on Monday) or total.")
+        var interval = ReportInterval.day
+
+        @Option(name: .long, help: "Which timestamp places a leg in an interval: disconnect (as Amazon Connect does), enqueue or initiation.")
+        var by = ReportParameters.Placement.disconnect
+
+        @Option(name: .long, help: ArgumentHelp("Only this queue; repeat for several.", valueName: "name"))
+        var queue: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Service-level threshold in seconds.", valueName: "seconds"))
+        var sl = 20
+
+        @Option(name: .long, help: ArgumentHelp("Short-abandon threshold in seconds.", valueName: "seconds"))
+        var shortAbandon = 5
+
+        func validate() throws {
+            guard TimeZone(identifier: tz) != nil else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
+        }
+
+        func run() throws {
+            try failingClearly {
+                let catalog = try loadCatalog()
+                let report = try catalog.report(named: name)
+                var parameters = ReportParameters()
+                parameters.from = from
+                parameters.to = to
+                parameters.timeZone = tz
+                parameters.interval = interval
+                parameters.placement = by
+                parameters.queues = queue
+                parameters.serviceLevelSeconds = sl
+                parameters.shortAbandonSeconds = shortAbandon
+                let queue = try QueryRunner.openReadOnly(database.path)
+                try queue.read { db in
+                    try output.withWriter { writer in
+                        try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
+                    }
+                }
+            }
+        }
+    }
+
+    struct Reports: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the canned reports, one line each.")
+
+        func run() throws {
+            try failingClearly {
+                let catalog = try loadCatalog()
+                let width = catalog.reports.map(\.name.count).max() ?? 0
+                var text = ""
+                for report in catalog.reports {
+                    text += report.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + report.description + "\n"
+                }
+                let sink = StandardOutputSink()
+                try sink.write(text)
+                try sink.flush()
+            }
+        }
+    }
+}
