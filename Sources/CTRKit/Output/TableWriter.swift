@@ -53,7 +53,7 @@ public final class TableWriter: RowWriter {
             let title = "-[ row \(index + 1) ]"
             out += title + String(repeating: "-", count: max(0, min(width, nameWidth + 2 + TableWriter.maxCellWidth) - title.count)) + "\n"
             for (column, text) in zip(columns, row) {
-                out += column.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + text + "\n"
+                out += text.isEmpty ? column + "\n" : column.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + text + "\n"
             }
         }
         return out
