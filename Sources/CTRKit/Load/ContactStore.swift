@@ -27,8 +27,6 @@ public final class ContactStore {
     private let upsertVersion: BoundStatement
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
-    private let deleteAttributes: BoundStatement
-    private let insertAttribute: BoundStatement
     private let markPending: BoundStatement
     private let insertReject: BoundStatement
 
@@ -54,8 +52,6 @@ public final class ContactStore {
                  > (COALESCE(contacts.last_update_ms, -9223372036854775808), contacts.content_hash)
             """)
         replaceContact = try BoundStatement(db, insert)
-        deleteAttributes = try BoundStatement(db, "DELETE FROM attributes WHERE contact_id = ?")
-        insertAttribute = try BoundStatement(db, "INSERT OR REPLACE INTO attributes (contact_id, key, value) VALUES (?, ?, ?)")
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -84,7 +80,7 @@ public final class ContactStore {
         bindContact(record, hash: hash, to: upsertContact)
         try upsertContact.run()
         guard upsertContact.changes == 1 else { return .newVersion(isCurrent: false) }
-        try replaceAttributes(of: record)
+        try markChanged(record.contactId)
         return .newVersion(isCurrent: true)
     }
 
@@ -96,20 +92,23 @@ public final class ContactStore {
         s.bind(r.queueDuration); s.bind(r.agentUsername); s.bind(r.agentARN); s.bind(r.connectedToAgent?.text)
         s.bind(r.agentInteraction); s.bind(r.customerHold); s.bind(r.numberOfHolds); s.bind(r.longestHold); s.bind(r.afterContactWork)
         s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted?.text)
-        s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash)
+        s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash); s.bind(ContactStore.attributesJSON(r.attributes))
     }
 
-    /// The current record changed: its attributes follow, and its chain must be recomputed.
-    private func replaceAttributes(of record: ContactRecord) throws {
-        deleteAttributes.bind(record.contactId)
-        try deleteAttributes.run()
-        for attribute in record.attributes {
-            insertAttribute.bind(record.contactId)
-            insertAttribute.bind(attribute.key)
-            insertAttribute.bind(attribute.value)
-            try insertAttribute.run()
+    /// The attributes as a JSON object, in delivery order, each key once.
+    static func attributesJSON(_ attributes: [ContactRecord.Attribute]) -> String {
+        guard !attributes.isEmpty else { return "{}" }
+        var json = "{"
+        for (index, attribute) in attributes.enumerated() {
+            if index > 0 { json += "," }
+            json += JSONWriter.string(attribute.key) + ":" + (attribute.value.map(JSONWriter.string) ?? "null")
         }
-        markPending.bind(record.contactId)
+        return json + "}"
+    }
+
+    /// The current record changed: its chain must be recomputed.
+    private func markChanged(_ contactId: String) throws {
+        markPending.bind(contactId)
         try markPending.run()
     }
 
@@ -185,10 +184,9 @@ public final class ContactStore {
             SELECT raw_json FROM contact_versions WHERE contact_id = ?
             ORDER BY COALESCE(last_update_ms, -9223372036854775808) DESC, content_hash DESC LIMIT 1
             """, arguments: [contactId])
-        markPending.bind(contactId)
-        try markPending.run()
+        try markChanged(contactId)
         guard let raw else {
-            try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?; DELETE FROM attributes WHERE contact_id = ?", arguments: [contactId, contactId])
+            try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?", arguments: [contactId])
             return
         }
         let bytes = Array(raw.utf8)
@@ -197,6 +195,5 @@ public final class ContactStore {
         let record = try ContactDecoder.decode(framer)
         bindContact(record, hash: record.contentHashText, to: replaceContact)
         try replaceContact.run()
-        try replaceAttributes(of: record)
     }
 }
