@@ -146,6 +146,8 @@ public final class Ingest {
         let source = DecompressingSource(hashing)
         let stream = RecordStream(source: source, maxRecordSize: options.maxRecordSize)
         var fileSummary = IngestSummary()
+        var prefetch: PrefetchingStream?
+        defer { prefetch?.cancel() }
 
         try database.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
@@ -163,7 +165,9 @@ public final class Ingest {
                 let file = SourceFile(path: path, fileHash: deliveryKey, ingestedAt: ingestedAt)
                 var records = 0
                 var rejects = 0
-                while let item = try stream.next() {
+                let items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
+                prefetch = items
+                while let item = try items.next() {
                     switch item {
                     case let .record(record):
                         records += 1
@@ -176,7 +180,7 @@ public final class Ingest {
                         try store.reject(chunk, from: file)
                         fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: chunk.offset, message: chunk.reason))
                     }
-                    if records & 255 == 0 { report(hashing.hasher.byteCount, records) }
+                    if records & 255 == 0 { report(items.latestProgress, records) }
                 }
                 let fileHash = ContactRecord.hashText(hashing.hasher.finalize())
                 if knownHash == nil {
