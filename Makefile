@@ -1,6 +1,6 @@
 # ctrdb: the front door. Every target is listed here.
 #
-#   make run      build, ingest SampleData/ into a fresh sample.db, and print what it found
+#   make run      build, ingest SampleData/ into a fresh sample.db, print every canned report
 #   make test     build and run every test (what CI runs)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
@@ -33,10 +33,11 @@ test: deps
 run: build
 	@rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
 	.build/debug/ctrdb ingest SampleData --db $(SAMPLE_DB) || [ $$? -eq 2 ]
-	@echo "== journeys by outcome of their first leg"
 	@.build/debug/ctrdb sql --db $(SAMPLE_DB) --format table "SELECT COUNT(*) AS journeys, SUM(legs > 1) AS multi_leg, SUM(answered) AS answered, SUM(had_callback) AS with_callback, SUM(broken) AS broken FROM journeys"
-	@echo "== legs by queue and outcome"
-	@.build/debug/ctrdb sql --db $(SAMPLE_DB) --format table "SELECT queue_name AS queue, outcome, COUNT(*) AS legs FROM contacts WHERE enqueue_ts IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2"
+	@for report in $$(.build/debug/ctrdb reports | cut -d' ' -f1); do \
+		echo; echo "== ctrdb report $$report"; \
+		.build/debug/ctrdb report $$report --db $(SAMPLE_DB) --interval total --format table || exit 1; \
+	done
 
 install: release
 	install -d $(PREFIX)/bin
