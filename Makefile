@@ -4,7 +4,9 @@
 #   make test     build and run every test (what CI runs)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
-#   make install  copy the release binary to $(PREFIX)/bin
+#   make bench    release build, then ingest speed and memory against DuckDB and zcat, and report times
+#                 (generates and caches a 7-day export under bench-data/; see Benchmarks/bench.py)
+#   make install  copy the release binary and Queries/ to $(PREFIX)
 #   make deps     install the system libraries (libsqlite3-dev, zlib1g-dev) when missing
 #   make clean    remove build products and the sample database
 
@@ -14,7 +16,7 @@ SAMPLE_DB ?= sample.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev
 
-.PHONY: run test build release install deps clean
+.PHONY: run test build release bench install deps clean
 
 deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
@@ -39,9 +41,13 @@ run: build
 		.build/debug/ctrdb report $$report --db $(SAMPLE_DB) --interval total --format table || exit 1; \
 	done
 
+bench: release
+	python3 Benchmarks/bench.py
+
 install: release
-	install -d $(PREFIX)/bin
+	install -d $(PREFIX)/bin $(PREFIX)/share/ctrdb/Queries
 	install .build/release/ctrdb $(PREFIX)/bin/ctrdb
+	install -m 644 Queries/*.sql $(PREFIX)/share/ctrdb/Queries/
 
 clean:
-	rm -rf .build $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
+	rm -rf .build bench-data $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
