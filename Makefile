@@ -6,6 +6,8 @@
 #   make release  optimised build (.build/release/ctrdb)
 #   make bench    release build, then ingest speed and memory against DuckDB and zcat, and report times
 #                 (generates and caches a 7-day export under bench-data/; see Benchmarks/bench.py)
+#   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
+#                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
 #   make deps     install the system libraries (libsqlite3-dev, zlib1g-dev) when missing
 #   make clean    remove build products and the sample database
@@ -16,7 +18,7 @@ SAMPLE_DB ?= sample.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev
 
-.PHONY: run test build release bench install deps clean
+.PHONY: run test build release bench fuzz install deps clean
 
 deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
@@ -43,6 +45,16 @@ run: build
 
 bench: release
 	python3 Benchmarks/bench.py
+
+FUZZ_SECONDS ?= 120
+FUZZ_SOURCES := $(wildcard Sources/CTRKit/Read/*.swift Sources/CTRKit/Frame/*.swift Sources/CTRKit/Decode/*.swift) Fuzz/FuzzFramingAndDecoding.swift
+
+fuzz: deps
+	@mkdir -p .build/fuzz/corpus
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name CTRFuzz -I Sources/CZlib $(FUZZ_SOURCES) -o .build/fuzz/ctrdb-fuzz
+	cp -n Fuzz/corpus/* Fuzz/regressions/* .build/fuzz/corpus/ 2>/dev/null || true
+	.build/fuzz/ctrdb-fuzz .build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 \
+		-artifact_prefix=Fuzz/regressions/ -print_final_stats=1
 
 install: release
 	install -d $(PREFIX)/bin $(PREFIX)/share/ctrdb/Queries
