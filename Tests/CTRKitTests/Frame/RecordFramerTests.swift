@@ -175,3 +175,23 @@ import Testing
     }
 }
 
+
+extension RecordFramerTests {
+    @Test func lineBreakInsideAStringEndsABrokenObjectWithoutGarbage() throws {
+        let chunks = try frameAll([UInt8]("{\"a\":\"cut\n{\"b\":2}\n"))
+        #expect(chunks.count == 2)
+        #expect(chunks.first?.bytes == [UInt8]("{\"a\":\"cut"))
+        #expect(chunks.last?.kind == .object)
+        #expect(chunks.last?.offset == 10)
+    }
+
+    @Test func framingResumesAtARecordStartInsideABrokenObject() throws {
+        let pretty = "{\n  \"b\": 2\n}"
+        let chunks = try frameAll([UInt8]("{\"a\":\"cut" + pretty))
+        #expect(chunks.count == 2)
+        #expect(chunks.first?.bytes == [UInt8]("{\"a\":\"cut"))
+        #expect(chunks.last?.kind == .object)
+        #expect(chunks.last?.bytes == [UInt8](pretty))
+        #expect(chunks.last?.offset == 9)
+    }
+}
