@@ -40,12 +40,12 @@ let package = Package(
         ),
         .testTarget(
             name: "CTRKitTests",
-            dependencies: ["CTRKit"],
+            dependencies: ["CTRKit", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ctrdbTests",
-            dependencies: ["ctrdb", "CTRKit"],
+            dependencies: ["ctrdb", "CTRKit", "CZlib"],
             resources: [.copy("Golden")]
         ),
     ],

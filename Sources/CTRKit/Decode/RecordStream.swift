@@ -18,15 +18,18 @@ public enum StreamItem: Sendable {
 /// bad record does not take its good neighbours with it.
 public final class RecordStream {
     private var framers: [RecordFramer]
+    /// The framer over the source itself; kept after the stream ends, so `position` stays valid.
+    private let outer: RecordFramer
     private let maxRecordSize: Int
 
     public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize) {
         self.maxRecordSize = maxRecordSize
-        self.framers = [RecordFramer(source: source, maxRecordSize: maxRecordSize)]
+        self.outer = RecordFramer(source: source, maxRecordSize: maxRecordSize)
+        self.framers = [outer]
     }
 
     /// Decompressed bytes framed so far by the outer framer.
-    public var position: Int64 { framers.first?.position ?? 0 }
+    public var position: Int64 { outer.position }
 
     public func next() throws -> StreamItem? {
         while let framer = framers.last {

@@ -201,11 +201,24 @@ public final class RecordFramer {
         return nil
     }
 
-    /// An object that met a forbidden byte: what came before is handed on (the caller may find
-    /// records inside it); the forbidden byte starts a garbage run.
+    /// An object that met a forbidden byte. Usually a record cut short (a truncated line of
+    /// NDJSON meets its newline inside a string): when a record plausibly starts again inside
+    /// it, framing resumes there, so a pretty-printed record after the damage is framed whole;
+    /// what came before is handed on. Otherwise a forbidden line break or tab is white space
+    /// between records, and any other forbidden byte starts a garbage run.
     private func brokenObject(at i: Int, reason: String) -> FramedChunk {
-        let chunk = FramedChunk(kind: .brokenObject(reason: "\(reason) at byte \(base + Int64(i))"), bytes: copy(chunkStart, i), offset: base + Int64(chunkStart), contentHash: hash)
-        beginGarbage()
+        let bytes = copy(chunkStart, i)
+        let restart = Resync.restartPosition(in: bytes, allowingOpenEnd: true)
+        let chunk = FramedChunk(kind: .brokenObject(reason: "\(reason) at byte \(base + Int64(i))"), bytes: restart.map { Array(bytes[..<$0]) } ?? bytes,
+                                offset: base + Int64(chunkStart), contentHash: hash)
+        if let restart {
+            scan = chunkStart + restart
+            state = .top
+        } else if Resync.isWhitespace(buffer[i]) {
+            state = .top
+        } else {
+            beginGarbage()
+        }
         return chunk
     }
 

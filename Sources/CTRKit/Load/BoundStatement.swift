@@ -44,12 +44,11 @@ final class BoundStatement {
 
     /// Text when the bytes are valid UTF-8, else a blob: nothing is altered to fit.
     func bind(bytes: [UInt8]) {
-        defer { nextIndex += 1 }
         if let text = String(validating: bytes, as: UTF8.self) {
-            nextIndex -= 1
             bind(text)
             return
         }
+        defer { nextIndex += 1 }
         bytes.withUnsafeBytes { raw in
             _ = sqlite3_bind_blob(handle, nextIndex, raw.baseAddress, Int32(raw.count), BoundStatement.transient)
         }

@@ -151,16 +151,21 @@ public final class ContactStore {
         try db.execute(sql: "DELETE FROM ingest_files WHERE path = ?", arguments: [path])
         let stillListed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ingest_files WHERE content_hash = ?)", arguments: [previousHash]) ?? false
         guard !stillListed else { return }
+        // One statement per call: in a multi-statement string GRDB hands the arguments to the
+        // first statement only, so a repeated `?1` would be missing from the later ones.
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS forgotten (contact_id TEXT NOT NULL, content_hash TEXT NOT NULL, n INTEGER NOT NULL);
             DELETE FROM forgotten;
-            INSERT INTO forgotten SELECT contact_id, content_hash, COUNT(*) FROM deliveries WHERE file_hash = ?1 GROUP BY 1, 2;
-            DELETE FROM deliveries WHERE file_hash = ?1;
+            """)
+        try db.execute(sql: "INSERT INTO forgotten SELECT contact_id, content_hash, COUNT(*) FROM deliveries WHERE file_hash = ? GROUP BY 1, 2",
+                       arguments: [previousHash])
+        try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?", arguments: [previousHash])
+        try db.execute(sql: """
             UPDATE contact_versions SET deliveries = deliveries -
                 (SELECT n FROM forgotten f WHERE f.contact_id = contact_versions.contact_id AND f.content_hash = contact_versions.content_hash)
             WHERE (contact_id, content_hash) IN (SELECT contact_id, content_hash FROM forgotten);
             DELETE FROM contact_versions WHERE deliveries <= 0;
-            """, arguments: [previousHash])
+            """)
         let touched = try String.fetchAll(db, sql: "SELECT DISTINCT contact_id FROM forgotten")
         for contactId in touched { try restoreNewestVersion(of: contactId) }
     }
@@ -168,14 +173,16 @@ public final class ContactStore {
     /// Standard input's deliveries were keyed provisionally until its hash was known; a
     /// delivery already counted under that hash (the same bytes ingested before) is not counted twice.
     public func settleDeliveries(provisionalKey: String, fileHash: String) throws {
+        let arguments: StatementArguments = [provisionalKey, fileHash]
         try db.execute(sql: """
             UPDATE contact_versions SET deliveries = deliveries - (
                 SELECT COUNT(*) FROM deliveries p JOIN deliveries f ON f.file_hash = ?2 AND f.byte_offset = p.byte_offset
                 WHERE p.file_hash = ?1 AND p.contact_id = contact_versions.contact_id AND p.content_hash = contact_versions.content_hash)
-            WHERE contact_id IN (SELECT contact_id FROM deliveries WHERE file_hash = ?1);
-            DELETE FROM deliveries WHERE file_hash = ?1 AND byte_offset IN (SELECT byte_offset FROM deliveries WHERE file_hash = ?2);
-            UPDATE deliveries SET file_hash = ?2 WHERE file_hash = ?1;
-            """, arguments: [provisionalKey, fileHash])
+            WHERE contact_id IN (SELECT contact_id FROM deliveries WHERE file_hash = ?1)
+            """, arguments: arguments)
+        try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?1 AND byte_offset IN (SELECT byte_offset FROM deliveries WHERE file_hash = ?2)",
+                       arguments: arguments)
+        try db.execute(sql: "UPDATE deliveries SET file_hash = ?2 WHERE file_hash = ?1", arguments: arguments)
     }
 
     /// Makes the newest stored version current again (or removes the contact if none is left).
