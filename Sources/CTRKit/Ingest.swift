@@ -59,10 +59,15 @@ public struct IngestSummary: Sendable {
     }
 }
 
-public struct IngestOptions: Sendable {
+public struct IngestOptions {
     public var maxRecordSize = RecordFramer.defaultMaxRecordSize
     /// How long a second writer waits for the first before failing.
     public var busyTimeoutSeconds = 600.0
+    /// `--redact-phones`: replace customer numbers by keyed hashes. A database written this
+    /// way records it, and every later ingest into it redacts too (and needs the same key).
+    public var redactPhones = false
+    /// The key, when one was given; required when redacting.
+    public var redactor: PhoneRedactor?
     public init() {}
 }
 
@@ -90,6 +95,7 @@ public final class Ingest {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
         let database = try Ingest.openDatabase(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+        let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         let ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
         var summary = IngestSummary()
         let bytesTotal = items.reduce(Int64(0)) { total, item in
@@ -107,7 +113,7 @@ public final class Ingest {
                                         bytesTotal: bytesTotal, records: summary.records + records, elapsed: (ContinuousClock.now - clock).seconds))
             }
             do {
-                try ingest(item, into: database, ingestedAt: ingestedAt, summary: &summary, report: report)
+                try ingest(item, into: database, redactor: redactor, ingestedAt: ingestedAt, summary: &summary, report: report)
             } catch {
                 summary.failedFiles += 1
                 summary.diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil,
@@ -120,7 +126,7 @@ public final class Ingest {
         return summary
     }
 
-    private func ingest(_ item: InputItem, into database: DatabaseQueue, ingestedAt: String, summary: inout IngestSummary,
+    private func ingest(_ item: InputItem, into database: DatabaseQueue, redactor: PhoneRedactor?, ingestedAt: String, summary: inout IngestSummary,
                         report: (Int64, Int) -> Void) throws {
         let path = item.displayPath
         // A file is fingerprinted before it is read, so an unchanged file costs one fast pass
@@ -144,7 +150,7 @@ public final class Ingest {
         }
         let hashing = HashingSource(upstream)
         let source = DecompressingSource(hashing)
-        let stream = RecordStream(source: source, maxRecordSize: options.maxRecordSize)
+        let stream = RecordStream(source: source, maxRecordSize: options.maxRecordSize, redactor: redactor)
         var fileSummary = IngestSummary()
         var prefetch: PrefetchingStream?
         defer { prefetch?.cancel() }

@@ -22,6 +22,12 @@ extension CTRDB {
         @Flag(name: .long, help: "Also list skipped files.")
         var verbose = false
 
+        @Flag(name: .long, help: "Replace customer phone numbers with a keyed hash (key from --redact-key-file or CTRDB_REDACT_KEY, never stored). A database written this way stays redacted.")
+        var redactPhones = false
+
+        @Option(name: .long, help: ArgumentHelp("File holding the redaction key.", valueName: "file"))
+        var redactKeyFile: String?
+
         func validate() throws {
             guard !inputs.isEmpty else { throw ValidationError("name at least one file or folder, or - for standard input") }
             guard inputs.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be named only once") }
@@ -31,6 +37,17 @@ extension CTRDB {
         func run() throws {
             var options = IngestOptions()
             options.maxRecordSize = maxRecordSize
+            options.redactPhones = redactPhones
+            do {
+                if let redactKeyFile {
+                    options.redactor = try PhoneRedactor(keyFile: redactKeyFile)
+                } else if let key = ProcessInfo.processInfo.environment["CTRDB_REDACT_KEY"], !key.isEmpty {
+                    options.redactor = try PhoneRedactor(keyMaterial: key)
+                }
+            } catch {
+                Terminal.error(describe(error))
+                throw ExitCode.failure
+            }
             var logger = Logger(label: "ctrdb.ingest")
             logger.logLevel = verbose ? .info : .warning
             let ingest = CTRKit.Ingest(databasePath: database.path, options: options, logger: logger)
@@ -40,7 +57,7 @@ extension CTRDB {
                 summary = try ingest.run(inputs: inputs, progress: showProgress ? ProgressLine.draw : nil)
             } catch {
                 if showProgress { ProgressLine.clear() }
-                Terminal.error((error as? LocalizedError)?.errorDescription ?? "\(error)")
+                Terminal.error(describe(error))
                 throw ExitCode.failure
             }
             if showProgress { ProgressLine.clear() }

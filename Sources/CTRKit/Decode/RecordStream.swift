@@ -21,9 +21,12 @@ public final class RecordStream {
     /// The framer over the source itself; kept after the stream ends, so `position` stays valid.
     private let outer: RecordFramer
     private let maxRecordSize: Int
+    private let redactor: PhoneRedactor?
 
-    public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize) {
+    /// `redactor`, when given, rewrites each record before it leaves the stream (`--redact-phones`).
+    public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize, redactor: PhoneRedactor? = nil) {
         self.maxRecordSize = maxRecordSize
+        self.redactor = redactor
         self.outer = RecordFramer(source: source, maxRecordSize: maxRecordSize)
         self.framers = [outer]
     }
@@ -40,7 +43,8 @@ public final class RecordStream {
             switch chunk.kind {
             case .object:
                 do {
-                    return .record(try ContactDecoder.decode(chunk))
+                    let record = try ContactDecoder.decode(chunk)
+                    return .record(redactor?.redact(record) ?? record)
                 } catch let error as DecodeError {
                     switch error {
                     case .missingContactId, .notAnObject:
