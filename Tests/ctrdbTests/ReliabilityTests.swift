@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Failure modes of a nightly run, through the real binary: a killed run, two runs at once,
+/// reports during a run, a full disk, files that vanish, databases that are not databases.
+@Suite(.serialized)
+struct ReliabilityTests {
+    // MARK: - Crash safety
+
+    @Test func killedRunsFinishToTheSameDatabase() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 40, recordsPerFile: 300)
+        let clean = folder.path("clean.db")
+        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        let expected = try contents(of: clean)
+
+        var killedMidRun = 0
+        for delay in [0.05, 0.15, 0.3, 0.6, 1.0] {
+            let db = folder.path("killed-\(delay).db")
+            let process = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedMidRun += 1
+            }
+            process.waitUntilExit()
+            // Run again: it finishes the job.
+            let rerun = try Binary.run(["ingest", inputs, "--db", db, "--quiet"])
+            #expect(rerun.status == 0, "rerun after kill at \(delay) s: \(rerun.stderr)")
+            #expect(try integrity(of: db) == "ok")
+            #expect(try contents(of: db) == expected, "database after a kill at \(delay) s differs from a clean run")
+        }
+        #expect(killedMidRun >= 2, "the run was too short to be killed in the middle")
+    }
+
+    // MARK: - Concurrency
+
+    @Test func twoIngestsAtOnceEqualOneCleanRun() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 30, recordsPerFile: 200)
+        let clean = folder.path("clean.db")
+        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+
+        let db = folder.path("shared.db")
+        let first = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+        let second = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.terminationStatus == 0)
+        #expect(try integrity(of: db) == "ok")
+        #expect(try contents(of: db) == contents(of: clean))
+    }
+
+    @Test func reportsKeepWorkingWhileAnIngestWrites() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 40, recordsPerFile: 300)
+        let db = folder.path("busy.db")
+        // A first file so that the database exists before the long run starts.
+        #expect(try Binary.run(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
+        let writer = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+        var reads = 0
+        while writer.isRunning || reads == 0 {
+            let report = try Binary.run(["report", "quality", "--db", db, "--format", "csv"])
+            #expect(report.status == 0, "report during ingest: \(report.stderr)")
+            #expect(report.stdout.hasPrefix("check,count,example_contact_id"))
+            let sql = try Binary.run(["sql", "SELECT COUNT(*) FROM contacts", "--db", db])
+            #expect(sql.status == 0, "sql during ingest: \(sql.stderr)")
+            reads += 1
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(reads >= 1)
+    }
+
+    // MARK: - Files and disks
+
+    @Test func fullDiskFailsCleanlyAndKeepsTheDatabaseConsistent() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 20, recordsPerFile: 300)
+        let db = folder.path("full.db")
+        // RLIMIT_FSIZE makes writes past 3 MB fail with EFBIG, as a full disk would.
+        let limited = try Binary.run(["ingest", inputs, "--db", db], limitFileSizeKB: 3000)
+        #expect(limited.status == 1, "exit \(limited.status): \(limited.stderr)")
+        #expect(limited.stderr.contains("error"))
+        #expect(limited.stderr.lowercased().contains("full") || limited.stderr.contains("too large"), "\(limited.stderr)")
+        #expect(try integrity(of: db) == "ok")
+        // With room again, the same command completes the job.
+        #expect(try Binary.run(["ingest", inputs, "--db", db, "--quiet"]).status == 0)
+        let clean = folder.path("clean.db")
+        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        #expect(try contents(of: db) == contents(of: clean))
+    }
+
+    @Test func aFileThatVanishesFailsAloneAndTheOthersAreLoaded() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 3, recordsPerFile: 5)
+        let db = folder.path("v.db")
+        // A dangling symbolic link stands for a file removed between listing and reading.
+        try FileManager.default.createSymbolicLink(atPath: inputs + "/001b.json", withDestinationPath: inputs + "/gone.json")
+        let result = try Binary.run(["ingest", inputs + "/000.json", inputs + "/001b.json", inputs + "/002.json", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("001b.json"))
+        #expect(try rows(db, "SELECT COUNT(*) FROM ingest_files") == [["2"]])
+    }
+
+    @Test func aDatabasePathThatIsNotADatabaseIsAClearError() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 1, recordsPerFile: 3)
+        let notADatabase = folder.path("notes.txt")
+        try "these are not the records you are looking for\n".write(toFile: notADatabase, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: notADatabase))
+        let result = try Binary.run(["ingest", inputs, "--db", notADatabase])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a database"), "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: notADatabase)) == before)
+
+        let directory = try Binary.run(["ingest", inputs, "--db", folder.root])
+        #expect(directory.status == 1)
+        #expect(directory.stderr.contains("error"))
+    }
+
+    @Test func aReadOnlyDatabaseIsRefusedWithoutDamage() throws {
+        let folder = try Scratch()
+        let inputs = try folder.export(files: 2, recordsPerFile: 3)
+        let db = folder.path("ro.db")
+        #expect(try Binary.run(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
+        // Root ignores file modes, so open the database through a read-only URI instead.
+        let result = try Binary.run(["ingest", inputs, "--db", "file:\(db)?mode=ro"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("error"))
+        #expect(try integrity(of: db) == "ok")
+    }
+}
+
+// MARK: - Helpers
+
+/// The tables a run must leave the same, without the run's own timestamps.
+private func contents(of db: String) throws -> [String: [[String]]] {
+    [
+        "contacts": try rows(db, "SELECT * FROM contacts ORDER BY contact_id"),
+        "contact_versions": try rows(db, "SELECT contact_id, last_update_ts, content_hash, deliveries, raw_json FROM contact_versions ORDER BY contact_id, content_hash"),
+        "ingest_files": try rows(db, "SELECT path, size, content_hash, records, rejects, status, error FROM ingest_files ORDER BY path"),
+        "rejects": try rows(db, "SELECT source_file, byte_offset, reason FROM rejects ORDER BY source_file, byte_offset"),
+        "pending": try rows(db, "SELECT COUNT(*) FROM pending_chain"),
+    ]
+}
+
+private func integrity(of db: String) throws -> String {
+    try rows(db, "PRAGMA integrity_check").first?.first ?? ""
+}
+
+private func rows(_ path: String, _ sql: String) throws -> [[String]] {
+    var config = Configuration()
+    config.readonly = true
+    return try DatabaseQueue(path: path, configuration: config).read { db in
+        try Row.fetchAll(db, sql: sql).map { row in
+            row.databaseValues.map { value -> String in
+                switch value.storage {
+                case .null: return "NULL"
+                case let .int64(v): return String(v)
+                case let .double(v): return String(v)
+                case let .string(s): return s
+                case let .blob(d): return "blob:" + d.map { String(format: "%02x", $0) }.joined()
+                }
+            }
+        }
+    }
+}
+
+/// A temporary folder with a synthetic multi-file export: chains split over files, re-deliveries.
+private final class Scratch {
+    let root: String
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-reliability-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func path(_ name: String) -> String { root + "/" + name }
+
+    func export(files: Int, recordsPerFile: Int) throws -> String {
+        let folder = path("export")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for file in 0..<files {
+            var text = ""
+            for index in 0..<recordsPerFile {
+                let n = file * recordsPerFile + index
+                // Every third record is the callback leg of the one before; every fifth file re-delivers its first record.
+                let previous = n % 3 == 2 ? "\"leg-\(n - 1)\"" : "null"
+                let method = n % 3 == 2 ? "CALLBACK" : "INBOUND"
+                let next = n % 3 == 1 ? "\"leg-\(n + 1)\"" : "null"
+                text += #"{"ContactId":"leg-\#(n)","InitiationMethod":"\#(method)","PreviousContactId":\#(previous),"NextContactId":\#(next),"InitiationTimestamp":"2024-03-12T10:00:00Z","DisconnectTimestamp":"2024-03-12T10:05:00Z","LastUpdateTimestamp":"2024-03-12T10:06:00Z","Queue":{"Name":"Q\#(n % 4)","EnqueueTimestamp":"2024-03-12T10:00:10Z","DequeueTimestamp":"2024-03-12T10:01:00Z","Duration":50},"Attributes":{"n":"\#(n)","pad":"\#(String(repeating: "x", count: 1500))"}}"#
+            }
+            if file % 5 == 4 { text += #"{"ContactId":"leg-0","LastUpdateTimestamp":"2024-03-13T00:00:00Z","InitiationMethod":"INBOUND"}"# }
+            try text.write(toFile: folder + String(format: "/%03d.json", file), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+}
+
+/// The built `ctrdb` binary, run as a user would.
+enum Binary {
+    static var url: URL {
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("ctrdb"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ctrdb"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/ctrdb"),
+        ].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    static var queries: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Queries").path
+    }
+
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["CTRDB_QUERIES": queries]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], limitFileSizeKB: Int? = nil) throws -> Result {
+        let process = Process()
+        if let limit = limitFileSizeKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limit); exec \"$0\" \"$@\"", url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
+        process.environment = ProcessInfo.processInfo.environment.merging(["CTRDB_QUERIES": queries]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
