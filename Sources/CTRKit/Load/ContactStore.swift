@@ -194,6 +194,12 @@ public final class ContactStore {
             """, arguments: [contactId])
         markPending.bind(contactId)
         try markPending.run()
+        // The legs the outgoing record linked to: a parent must no longer count a withdrawn child.
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO pending_chain (contact_id)
+            SELECT previous_contact_id FROM contacts WHERE contact_id = ?1 AND previous_contact_id IS NOT NULL
+            UNION SELECT next_contact_id FROM contacts WHERE contact_id = ?1 AND next_contact_id IS NOT NULL
+            """, arguments: [contactId])
         guard let raw else {
             try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?; DELETE FROM attributes WHERE contact_id = ?", arguments: [contactId, contactId])
             return
