@@ -302,3 +302,61 @@ import Testing
         #expect(throws: ReadError.self) { try ingest([folder.file("nope.json")], into: folder.file("ctr.db")) }
     }
 }
+
+extension IngestTests {
+    /// A leg withdrawn with its changed file no longer counts as its parent's next leg.
+    @Test func withdrawnChildUpdatesItsParentsOutcome() throws {
+        let seed = try Fixture.seedRecords()
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        let parent = try folder.write("parent.json", seed[0])
+        let child = try folder.write("child.json", seed[1])
+        try ingest([parent, child], into: db)
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = '\(Fixture.ctr1)'") == [["callback"]])
+        try folder.write("child.json", ctr("someone-else"))
+        try ingest([child], into: db)
+        #expect(try rows(db, "SELECT contact_id FROM contacts WHERE contact_id LIKE 'c7a1%'") == [[Fixture.ctr1]])
+        let fresh = folder.file("fresh.db")
+        try ingest([parent, child], into: fresh)
+        let query = "SELECT contact_id, chain_id, chain_depth, outcome, missing_next FROM contacts ORDER BY 1"
+        #expect(try rows(db, query) == rows(fresh, query))
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = '\(Fixture.ctr1)'") == [["unresolved"]])
+    }
+
+    /// Pretty-printed and compact copies of one record hash alike, so they are one version.
+    @Test func compactAndPrettyCopiesAreOneVersion() throws {
+        let seed = try Fixture.seedRecords()
+        var compact: [UInt8] = []
+        var inString = false, escaped = false
+        for byte in seed[1] {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+            } else if byte == 0x22 {
+                inString = true
+            } else if byte == 0x20 || byte == 0x0A {
+                continue
+            }
+            compact.append(byte)
+        }
+        #expect(compact.count < seed[1].count)
+        #expect(String(decoding: compact, as: UTF8.self).contains("\"Basic Routing Profile\""))
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        try ingest([try folder.write("pretty.json", seed[1]), try folder.write("compact.json", compact)], into: db)
+        #expect(try rows(db, "SELECT COUNT(*), SUM(deliveries) FROM contact_versions") == [["1", "2"]])
+        #expect(try rows(db, "SELECT raw_json FROM contact_versions") == [[String(decoding: seed[1], as: UTF8.self)]], "the first copy's text is kept")
+    }
+
+    /// A withdrawn child that its parent does not name (no NextContactId) still updates the parent.
+    @Test func withdrawnUnnamedChildUpdatesItsParent() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        let parent = try folder.write("p.json", ctr("p"))
+        let child = try folder.write("c.json", ctr("c", method: "TRANSFER", previous: "p"))
+        try ingest([parent, child], into: db)
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'p'") == [["transfer"]])
+        try folder.write("c.json", ctr("other"))
+        try ingest([child], into: db)
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'p'") == [["abandoned"]])
+    }
+}
