@@ -158,4 +158,16 @@ import Testing
         try AssertExecuteCommand(["ingest", "a.json", "-q"], in: box.url)
         #expect(FileManager.default.fileExists(atPath: box.url.appendingPathComponent("ctr.db").path))
     }
+
+    @Test func oversizedRecordIsRejectedAndTheRestLoaded() throws {
+        let box = try Sandbox()
+        let big = record("big", extra: #","Pad":""# + String(repeating: "x", count: 3000) + "\"")
+        try box.write("a.json", record("a") + big + record("b"))
+        let result = try AssertExecuteCommand(["ingest", "a.json", "--db", "x.db", "--max-record-size", "1024"], in: box.url, exitCode: 2, expecting: "")
+        #expect(result.stderr.contains("a.json: byte \(record("a").utf8.count):"), "\(result.stderr)")
+        #expect(result.stderr.contains("over the limit of 1024"))
+        try AssertExecuteCommand(["sql", "SELECT contact_id FROM contacts ORDER BY 1", "--db", "x.db", "--format", "csv"], in: box.url,
+                                 expecting: "contact_id\r\na\r\nb\r\n")
+        try AssertExecuteCommand(["ingest", "a.json", "--db", "y.db", "--max-record-size", "10"], in: box.url, exitCode: 64, expecting: "")
+    }
 }
