@@ -360,3 +360,15 @@ extension IngestTests {
         #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'p'") == [["abandoned"]])
     }
 }
+
+extension IngestTests {
+    @Test func journeysFlagBrokenChains() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        try ingest([try folder.write("a.json", ctr("orphan", method: "TRANSFER", previous: "gone") + ctr("solo", answered: true)
+                                          + ctr("loop1", previous: "loop2") + ctr("loop2", previous: "loop1"))], into: db)
+        #expect(try rows(db, "SELECT chain_id, legs, broken FROM journeys ORDER BY chain_id")
+                == [["gone", "1", "1"], ["loop1", "2", "1"], ["solo", "1", "0"]])
+        #expect(try rows(db, "SELECT contact_id FROM contacts WHERE in_cycle = 1 ORDER BY 1") == [["loop1"], ["loop2"]])
+    }
+}
