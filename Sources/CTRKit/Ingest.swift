@@ -195,7 +195,8 @@ public final class Ingest {
                         fileSummary.skippedFiles = 1
                         return .rollback
                     }
-                    if let previous { try store.forgetFile(at: path, previousHash: previous.contentHash) }
+                    // Standard input is not one file that changed: what earlier runs read from it
+                    // stays (forgetting it would make the result depend on the order of runs).
                     try store.settleDeliveries(provisionalKey: deliveryKey, fileHash: fileHash)
                 }
                 let damage = source.damage.map { "\($0.reason) at compressed byte \($0.compressedOffset); the records before it were kept" }

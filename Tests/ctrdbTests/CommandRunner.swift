@@ -1,2 +1,146 @@
+import CZlib
 import Foundation
 import Testing
+
+/// What one run of the binary did: stdout, stderr and the exit code, checked together
+/// (argument-parser's `AssertExecuteCommand`).
+struct CommandResult: CustomStringConvertible {
+    var stdout: String
+    var stderr: String
+    var exitCode: Int32
+
+    var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+enum CTRDBBinary {
+    /// The built `ctrdb`: next to the test bundle, else in the package's `.build/debug`.
+    static let url: URL = {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL { candidates.append(executable.deletingLastPathComponent()) }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        for folder in candidates {
+            let binary = folder.appendingPathComponent("ctrdb")
+            if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/ctrdb")
+    }()
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// Runs `ctrdb` with `arguments` in `directory`; stdin from a file when given, else empty.
+func execute(_ arguments: [String], in directory: URL, stdin: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = CTRDBBinary.url
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "CTRDB_DB")
+    env["NO_COLOR"] = "1"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    // Files, not pipes: nothing can block on a full pipe buffer.
+    let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+    let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+    let outHandle = try FileHandle(forWritingTo: out)
+    let errHandle = try FileHandle(forWritingTo: err)
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    if let stdin {
+        process.standardInput = try FileHandle(forReadingFrom: stdin)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
+    try process.run()
+    process.waitUntilExit()
+    try outHandle.close()
+    try errHandle.close()
+    return CommandResult(stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+                         stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self),
+                         exitCode: process.terminationStatus)
+}
+
+/// Runs the command and checks its exit code, and its stdout when `expecting` is given.
+@discardableResult
+func AssertExecuteCommand(_ arguments: [String], in directory: URL, stdin: URL? = nil, environment: [String: String] = [:],
+                          exitCode: Int32 = 0, expecting stdout: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+    let result = try execute(arguments, in: directory, stdin: stdin, environment: environment)
+    #expect(result.exitCode == exitCode, "\(arguments.joined(separator: " "))\n\(result)", sourceLocation: sourceLocation)
+    if let stdout {
+        #expect(result.stdout == stdout, "\(arguments.joined(separator: " "))\n\(result)", sourceLocation: sourceLocation)
+    }
+    return result
+}
+
+final class Sandbox {
+    let url: URL
+    var path: String { url.path }
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: file)
+        return file
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> URL { try write(name, Array(text.utf8)) }
+}
+
+enum Seed {
+    static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
+    static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+
+    /// The seed example, from the unit tests' fixtures (one copy in the repository).
+    static func bytes() throws -> [UInt8] {
+        let url = CTRDBBinary.packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/seed-example.json")
+        return [UInt8](try Data(contentsOf: url))
+    }
+}
+
+func gzip(_ bytes: [UInt8]) -> [UInt8] {
+    var stream = z_stream()
+    precondition(czlib_deflateInit2(&stream, 1, 31) == Z_OK)
+    defer { deflateEnd(&stream) }
+    var input = bytes
+    var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+    let capacity = output.count
+    input.withUnsafeMutableBufferPointer { inp in
+        output.withUnsafeMutableBufferPointer { out in
+            stream.next_in = inp.baseAddress
+            stream.avail_in = uInt(inp.count)
+            stream.next_out = out.baseAddress
+            stream.avail_out = uInt(capacity)
+            precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
+        }
+    }
+    return Array(output[..<Int(stream.total_out)])
+}
+
+/// Golden files live in Tests/ctrdbTests/Golden; `CTRDB_RECORD_GOLDEN=1` rewrites them.
+func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let source = CTRDBBinary.packageRoot.appendingPathComponent("Tests/ctrdbTests/Golden").appendingPathComponent(name)
+    if ProcessInfo.processInfo.environment["CTRDB_RECORD_GOLDEN"] == "1" {
+        try Data(actual.utf8).write(to: source)
+        return
+    }
+    let bundled = Bundle.module.url(forResource: (name as NSString).deletingPathExtension, withExtension: (name as NSString).pathExtension, subdirectory: "Golden")
+    let data = try Data(contentsOf: bundled ?? source)
+    #expect(actual == String(decoding: data, as: UTF8.self), "golden \(name) differs; run with CTRDB_RECORD_GOLDEN=1 to re-record", sourceLocation: sourceLocation)
+}

@@ -192,6 +192,12 @@ public final class ContactStore {
             ORDER BY COALESCE(last_update_ms, -9223372036854775808) DESC, content_hash DESC LIMIT 1
             """, arguments: [contactId])
         try markChanged(contactId)
+        // The legs the outgoing record linked to: a parent must no longer count a withdrawn child.
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO pending_chain (contact_id)
+            SELECT previous_contact_id FROM contacts WHERE contact_id = ?1 AND previous_contact_id IS NOT NULL
+            UNION SELECT next_contact_id FROM contacts WHERE contact_id = ?1 AND next_contact_id IS NOT NULL
+            """, arguments: [contactId])
         guard let raw else {
             try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?", arguments: [contactId])
             return

@@ -256,3 +256,18 @@ import Testing
         #expect(DecodeError.invalidJSON(offset: 3, expected: "a value").localizedDescription.contains("byte 3"))
     }
 }
+
+extension ContactDecoderTests {
+    @Test func escapedKeysAndValuesAreDecoded() throws {
+        let r = try decode(#"{"Contact\u0049d":"e\u0301","Queue":{"N\u0061me":"caf\u00e9 \ud83d\ude00","EnqueueTimestamp":"2024\u002d03-12T11:38:39Z"},"Attributes":{"lone":"\ud800x","tab":"a\tb"}}"#)
+        #expect(r.contactId == "e\u{301}")
+        #expect(r.queueName == "caf\u{e9} \u{1F600}")
+        #expect(r.enqueue?.text == "2024-03-12T11:38:39Z")
+        #expect(r.attributes == [.init(key: "lone", value: "\u{FFFD}x"), .init(key: "tab", value: "a\tb")])
+    }
+
+    @Test func epochMillisecondsNumberIsATimestamp() throws {
+        let r = try decode(#"{"ContactId":"a","LastUpdateTimestamp":1710243519123}"#)
+        #expect(r.lastUpdate?.epochMilliseconds == 1_710_243_519_123)
+    }
+}

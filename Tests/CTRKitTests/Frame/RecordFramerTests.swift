@@ -195,3 +195,35 @@ extension RecordFramerTests {
         #expect(chunks.last?.offset == 9)
     }
 }
+
+extension RecordFramerTests {
+    @Test(arguments: [3, 64, 4096])
+    func recordOfExactlyTheLimitIsKeptOneMoreIsOversized(readSize: Int) throws {
+        func record(_ length: Int) -> String {
+            let head = #"{"ContactId":"x","p":""#
+            return head + String(repeating: "y", count: length - head.utf8.count - 2) + #""}"#
+        }
+        let exact = record(200), over = record(201)
+        #expect(exact.utf8.count == 200 && over.utf8.count == 201)
+        let chunks = try frameAll([UInt8](exact + over + exact), readSize: readSize, maxRecordSize: 200)
+        #expect(chunks.map(\.kind) == [.object, .oversized(totalLength: 201), .object])
+        #expect(chunks.map(\.offset) == [0, 200, 401])
+    }
+
+    @Test func oversizedRecordCutOffByTheEndOfTheStream() throws {
+        let input = [UInt8](#"{"a":1}{"big":""# + String(repeating: "z", count: 1000))
+        let chunks = try frameAll(input, readSize: 16, maxRecordSize: 100)
+        #expect(chunks.map(\.kind) == [.object, .oversized(totalLength: Int64(input.count - 7))])
+        #expect(chunks.last?.offset == 7)
+    }
+
+    @Test func longGarbageKeepsItsFirst64KiBAndExactLength() throws {
+        let garbage = [UInt8](repeating: UInt8(ascii: "g"), count: 200_000)
+        let input = [UInt8](#"{"a":1}"#) + garbage + [UInt8](#"{"b":2}"#)
+        let chunks = try frameAll(input, readSize: 10_000, maxRecordSize: 1024)
+        #expect(chunks.map(\.kind) == [.object, .garbage(totalLength: 200_000), .object])
+        #expect(chunks[1].bytes.count == 64 * 1024)
+        #expect(chunks[1].offset == 7)
+        #expect(chunks[2].offset == 200_007)
+    }
+}

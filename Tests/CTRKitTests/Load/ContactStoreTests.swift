@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import Testing
+@testable import CTRKit
+
+@Suite struct ContactStoreTests {
+    private let folder: TemporaryFolder
+    private let queue: DatabaseQueue
+    private var db: String { folder.file("ctr.db") }
+    private let file = SourceFile(path: "f.json", fileHash: "00000000000000aa", ingestedAt: "2024-01-01T00:00:00Z")
+
+    init() throws {
+        folder = try TemporaryFolder()
+        queue = try Ingest.openDatabase(at: folder.file("ctr.db"))
+    }
+
+    private func record(_ text: String, offset: Int64 = 0) throws -> ContactRecord {
+        let bytes = [UInt8](text)
+        return try ContactDecoder.decode(FramedChunk(kind: .object, bytes: bytes, offset: offset, contentHash: RecordFramer.contentHash(of: bytes)))
+    }
+
+    @discardableResult
+    private func load(_ text: String, offset: Int64 = 0, file: SourceFile? = nil) throws -> LoadOutcome {
+        let r = try record(text, offset: offset)
+        return try queue.write { db in try ContactStore(db).load(r, from: file ?? self.file) }
+    }
+
+    @Test func newVersionThenRepeatThenSameDelivery() throws {
+        let text = ctr("a")
+        #expect(try load(text, offset: 0) == .newVersion(isCurrent: true))
+        #expect(try load(text, offset: 100) == .repeatedVersion)
+        #expect(try load(text, offset: 100) == .alreadyLoaded)
+        #expect(try rows(db, "SELECT deliveries FROM contact_versions") == [["2"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM deliveries") == [["2"]])
+    }
+
+    @Test func newestWinsAndOlderVersionIsKept() throws {
+        #expect(try load(ctr("a", queue: "New", lastUpdate: "2024-03-12T10:20:00Z"), offset: 0) == .newVersion(isCurrent: true))
+        #expect(try load(ctr("a", queue: "Old", lastUpdate: "2024-03-12T10:10:00Z"), offset: 50) == .newVersion(isCurrent: false))
+        #expect(try rows(db, "SELECT queue_name, last_update_ts FROM contacts") == [["New", "2024-03-12T10:20:00Z"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM contact_versions") == [["2"]])
+    }
+
+    @Test func subSecondLastUpdateDecides() throws {
+        try load(ctr("a", queue: "Later", lastUpdate: "2024-03-12T10:20:00.500Z"))
+        try load(ctr("a", queue: "Earlier", lastUpdate: "2024-03-12T10:20:00.100Z"), offset: 9)
+        #expect(try rows(db, "SELECT queue_name FROM contacts") == [["Later"]])
+    }
+
+    @Test func missingLastUpdateLoses() throws {
+        try load(#"{"ContactId":"a","Channel":"NO_TS"}"#)
+        try load(#"{"ContactId":"a","Channel":"WITH_TS","LastUpdateTimestamp":"2000-01-01T00:00:00Z"}"#, offset: 40)
+        try load(#"{"ContactId":"a","Channel":"NO_TS_AGAIN"}"#, offset: 90)
+        #expect(try rows(db, "SELECT channel FROM contacts") == [["WITH_TS"]])
+    }
+
+    @Test func attributesFollowTheCurrentRecord() throws {
+        try load(ctr("a", lastUpdate: "2024-03-12T10:10:00Z", attributes: ["old": "1", "k": "v1"]))
+        try load(ctr("a", lastUpdate: "2024-03-12T10:20:00Z", attributes: ["k": "v2", "K": "upper"]), offset: 500)
+        try load(ctr("a", lastUpdate: "2024-03-12T10:15:00Z", attributes: ["stale": "x"]), offset: 1000)
+        #expect(try rows(db, "SELECT key, value FROM attributes ORDER BY key") == [["K", "upper"], ["k", "v2"]])
+    }
+
+    @Test func rejectKeepsTextOrBytes() throws {
+        try queue.write { db in
+            let store = try ContactStore(db)
+            try store.reject(RejectedChunk(offset: 7, length: 3, reason: "r", bytes: [UInt8]("abc")), from: file)
+            try store.reject(RejectedChunk(offset: 20, length: 2, reason: "bin", bytes: [0xFF, 0x00]), from: file)
+        }
+        let got = try rows(db, "SELECT source_file, byte_offset, length, reason, raw_text FROM rejects ORDER BY byte_offset")
+        #expect(got
+                == [["f.json", "7", "3", "r", "abc"], ["f.json", "20", "2", "bin", "blob:ff00"]])
+    }
+
+    @Test func forgetFileWithdrawsItsDeliveriesAndRestoresTheNewestRemaining() throws {
+        let other = SourceFile(path: "g.json", fileHash: "00000000000000bb", ingestedAt: file.ingestedAt)
+        try load(ctr("a", queue: "Old", lastUpdate: "2024-03-12T10:10:00Z"), offset: 0, file: other)
+        try load(ctr("a", queue: "New", lastUpdate: "2024-03-12T10:20:00Z"), offset: 0)
+        try load(ctr("only-here"), offset: 700)
+        try queue.write { db in
+            let store = try ContactStore(db)
+            try store.recordFile(other, size: 1, records: 1, rejects: 0, damage: nil)
+            try store.recordFile(file, size: 1, records: 2, rejects: 0, damage: nil)
+            try store.forgetFile(at: "f.json", previousHash: file.fileHash)
+        }
+        #expect(try rows(db, "SELECT contact_id, queue_name FROM contacts") == [["a", "Old"]])
+        #expect(try rows(db, "SELECT contact_id, source_file FROM contact_versions") == [["a", "g.json"]])
+        #expect(try rows(db, "SELECT path FROM ingest_files") == [["g.json"]])
+        #expect(try rows(db, "SELECT contact_id FROM pending_chain ORDER BY 1") == [["a"], ["only-here"]])
+    }
+
+    @Test func manifestRoundTrip() throws {
+        try queue.write { db in
+            let store = try ContactStore(db)
+            #expect(try store.ingestedFile(at: "f.json") == nil)
+            try store.recordFile(file, size: 42, records: 3, rejects: 1, damage: "cut")
+            #expect(try store.ingestedFile(at: "f.json") == .init(size: 42, contentHash: file.fileHash, status: "partial"))
+        }
+    }
+}
