@@ -87,7 +87,7 @@ public final class Ingest {
     /// Opens (creating or migrating) the database for writing.
     public static func openDatabase(at path: String, busyTimeoutSeconds: Double = 600) throws -> DatabaseQueue {
         let queue = try DatabaseQueue(path: path, configuration: Schema.writerConfiguration(busyTimeoutSeconds: busyTimeoutSeconds))
-        try Schema.migrator.migrate(queue)
+        try Schema.migrate(queue)
         return queue
     }
 

@@ -15,9 +15,25 @@ public enum Schema {
         "last_update_ms", "content_hash", "attributes_json",
     ]
 
-    public static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+    /// The schema version this build writes (`PRAGMA user_version`).
+    public static let version = 1
+
+    /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
+    /// that two runs starting on a new database cannot both try to create it (GRDB's
+    /// migrator reads its table before it locks, and the second run failed on that race).
+    public static func migrate(_ writer: DatabaseQueue) throws {
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                guard current < version else { return .commit }
+                if current < 1 { try createVersion1(db) }
+                try db.execute(sql: "PRAGMA user_version = \(version)")
+                return .commit
+            }
+        }
+    }
+
+    private static func createVersion1(_ db: Database) throws {
             try db.execute(sql: """
                 CREATE TABLE contacts (
                     contact_id TEXT PRIMARY KEY NOT NULL,
@@ -139,8 +155,6 @@ public enum Schema {
                 FROM contacts c
                 GROUP BY chain_id;
                 """)
-        }
-        return migrator
     }
 
     /// Settings for a writing connection. WAL lets reports read while an ingest writes;
