@@ -42,8 +42,8 @@ struct ContactCenter {
         for i in 0..<first.count {
             let profile = profiles[i % profiles.count]
             let site = sites[i % sites.count]
-            // Half the agents were never placed in the hierarchy: their HierarchyGroups is null.
-            let hierarchy: [HierarchyLevel]? = i % 2 == 1 ? nil : [
+            // Most agents were never placed in the hierarchy: their HierarchyGroups is null.
+            let hierarchy: [HierarchyLevel]? = i % 4 != 0 ? nil : [
                 HierarchyLevel(name: site, arn: arn("agent-group", 0x200 + i % sites.count)),
                 HierarchyLevel(name: "\(site) \(profile.split(separator: " ")[0]) Team", arn: arn("agent-group", 0x300 + i % 12)),
             ]

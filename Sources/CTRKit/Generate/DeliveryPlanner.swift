@@ -24,7 +24,7 @@ struct DeliveryPlanner {
     /// Deliveries that arrive a second time, byte for byte.
     static let duplicateChance = 0.02
     /// Legs with two different copies carrying the same LastUpdateTimestamp.
-    static let conflictChance = 0.002
+    static let conflictChance = 0.004
     /// Multi-leg journeys where one leg (the parent or the child) never arrives.
     static let missingLinkChance = 0.03
 

@@ -260,8 +260,8 @@ struct JourneyFactory {
         visit.afterContactWorkStart = leg.disconnect
         visit.afterContactWorkEnd = leg.disconnect + rng.seconds(mean: 35, 3...300) * 1000
         leg.agent = visit
-        // Recording is switched on per flow; about half the handled calls pass through one that records.
-        leg.recorded = rng.chance(0.5)
+        // Recording is switched on per flow; fewer than half the handled calls pass through one that records.
+        leg.recorded = rng.chance(0.4)
         if leg.disconnectReason == nil { leg.disconnectReason = rng.chance(0.55) ? "CUSTOMER_DISCONNECT" : "AGENT_DISCONNECT" }
         leg.lastUpdate = visit.afterContactWorkEnd! + rng.int64(1...60) * 1000
         // Now and then a copy carries a millisecond timestamp.
