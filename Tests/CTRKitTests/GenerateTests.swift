@@ -101,7 +101,13 @@ extension GenerateTests {
             #expect(first == second)
         }
 
-        @Test func differentSeedGivesDifferentExport() throws {
+        @Test func portableLogMatchesTheCLibrary() {
+        for x in [1e-12, 0.001, 0.1, 0.25, 0.5, 0.7, 0.999_999, 1.0] {
+            #expect(abs(SplitMix64.naturalLog(x) - log(x)) < 1e-12 * max(1, abs(log(x))))
+        }
+    }
+
+    @Test func differentSeedGivesDifferentExport() throws {
             let first = try generate(seed: 1, layout: .firehose)
             let second = try generate(seed: 2, layout: .firehose)
             #expect(Set(first.keys).isDisjoint(with: second.keys))

@@ -55,6 +55,9 @@ public struct GenerateSummary: Sendable {
 /// starts, so once journeys start past an hour, that hour's object is complete and is
 /// closed; only the few hours a journey spans are open at a time. Late updates, which
 /// arrive days later, wait as 32-byte notes and are rebuilt from the seed when due.
+///
+/// Inside an object, records follow the order journeys produced them, not strictly their
+/// arrival order: Connect guarantees no order, so no reader may rely on one.
 public final class ExportGenerator {
     private let options: GenerateOptions
     private let factory = JourneyFactory(center: ContactCenter())

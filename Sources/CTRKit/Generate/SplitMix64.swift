@@ -1,5 +1,3 @@
-import Foundation
-
 /// The generator's only source of randomness: SplitMix64, seeded from `--seed`, so the
 /// same seed gives a byte-identical export on every platform and Swift version.
 /// (`SystemRandomNumberGenerator` is never used, and `Int.random(in:using:)` is avoided
@@ -59,8 +57,24 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// queue waits and talk times have long right tails.
     public mutating func seconds(mean: Double, _ range: ClosedRange<Int64>) -> Int64 {
         let u = max(unit(), 1e-12)
-        let x = Int64((-mean * log(u)).rounded())
+        let x = Int64((-mean * Self.naturalLog(u)).rounded())
         return min(max(x, range.lowerBound), range.upperBound)
+    }
+
+    /// ln(x) for x > 0 from basic arithmetic only: the C library's `log` may differ in the
+    /// last bit between platforms, and one rounded second would change the whole export.
+    static func naturalLog(_ x: Double) -> Double {
+        // x = m * 2^e with m in [1, 2); ln m = 2 atanh(s) with s = (m - 1) / (m + 1) < 1/3.
+        let m = x.significand
+        let s = (m - 1) / (m + 1)
+        let s2 = s * s
+        var term = s
+        var sum = 0.0
+        for k in stride(from: 1.0, through: 31.0, by: 2.0) {
+            sum += term / k
+            term *= s2
+        }
+        return 2 * sum + Double(x.exponent) * 0.693_147_180_559_945_3
     }
 
     /// A version-4 UUID in lower-case text, like Connect's contact ids.
