@@ -430,6 +430,10 @@ struct TimeZoneReportTests {
         #expect(Self.counts(try fixture.run("queue-duration") { $0.interval = .total; $0.from = "2024-03-13" }) == ["2024-03-13T00:00:00+00:00 1"])
         #expect(try fixture.run("queue-duration") { $0.interval = .total; $0.from = "2025-01-01" }.rows.isEmpty)
         #expect(try fixture.run("whisper") { $0.interval = .total }.rows.isEmpty)
+        // the earliest is over every queue: --queue keeps the unfiltered report's interval_start
+        let mixed = try ReportFixture(Self.legs(disconnectingAt: ["2024-03-12T11:37:00Z"], queue: "Early")
+            + Self.legs(disconnectingAt: ["2024-03-14T10:00:00Z"], queue: "Late").map { var leg = $0; leg.id += "-late"; return leg })
+        #expect(Self.counts(try mixed.run("queue-duration") { $0.interval = .total; $0.queues = ["Late"] }) == ["2024-03-12T11:37:00+00:00 1"])
     }
 
     @Test("15m and 30m intervals align to the local wall clock, also in a +05:45 zone")
@@ -511,10 +515,10 @@ struct PropertyReportTests {
         #expect(try fixture.run("quality") { $0.interval = .hour; $0.timeZone = ny; $0.placement = placement }.rows == quality.rows)
     }
 
-    @Test("--queue X gives exactly the X rows of the unfiltered report", arguments: ["queue-duration", "abandonment", "whisper", "callbacks"])
+    @Test("--queue X gives exactly the X rows of the unfiltered report, for every interval", arguments: ["queue-duration", "abandonment", "whisper", "callbacks"])
     func queueFilter(report: String) throws {
         let fixture = try Self.fixture.get()
-        for interval in [ReportInterval.hour, .day, .week] {
+        for interval in ReportInterval.allCases {
             let all = try fixture.run(report) { $0.interval = interval; $0.timeZone = ny }
             #expect(!all.rows.isEmpty)
             for queue in Set(all.texts("queue")) {
