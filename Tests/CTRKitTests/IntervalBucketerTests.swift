@@ -108,6 +108,9 @@ struct IntervalBucketerTests {
         #expect(ny.parseBoundary("2024-03-12T08:30:15.000") == Self.t("2024-03-12T12:30:15Z"))
         #expect(ny.parseBoundary("2024-03-12T08:30:15.250") == Self.t("2024-03-12T12:30:16Z"))
         #expect(ny.parseBoundary("2024-03-12T08:30:15.250Z") == Self.t("2024-03-12T08:30:16Z"))
+        // a repeated local time is its first occurrence; a skipped one moves forward by the gap
+        #expect(ny.parseBoundary("2024-11-03T01:30") == Self.t("2024-11-03T05:30:00Z"))
+        #expect(ny.parseBoundary("2024-03-10T02:30") == Self.t("2024-03-10T07:30:00Z"))
         for bad in ["", "2024", "2024-13-01", "2024-02-30", "12/03/2024", "2024-03-12T25:00", "2024-03-12T08:30:15+", "yesterday", "2024-03-12T08:30:15."] {
             #expect(ny.parseBoundary(bad) == nil, "\(bad)")
         }
