@@ -1,6 +1,7 @@
 import ArgumentParser
 import CTRKit
 import Foundation
+import GRDB
 
 extension CTRDB {
     struct Chain: ParsableCommand {
@@ -20,12 +21,13 @@ extension CTRDB {
                 let catalog = try loadCatalog()
                 let sql = try String(contentsOfFile: catalog.folder + "/_chain.sql", encoding: .utf8)
                 let queue = try QueryRunner.openReadOnly(database.path)
-                let rows = try queue.read { db in
+                try queue.read { db in
+                    // Checked before any output: an unknown contact prints no header and writes no --output file.
+                    guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = ?)", arguments: [contactId]) == true else {
+                        Terminal.error("no contact \(contactId) in \(database.path)")
+                        throw ExitCode.failure
+                    }
                     try output.withWriter { writer in try QueryRunner.run(sql, arguments: ["contact_id": contactId], in: db, to: writer) }
-                }
-                if rows == 0 {
-                    Terminal.error("no contact \(contactId) in \(database.path)")
-                    throw ExitCode.failure
                 }
             }
         }

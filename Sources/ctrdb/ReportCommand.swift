@@ -69,7 +69,14 @@ extension CTRDB {
         var shortAbandon = 5
 
         func validate() throws {
-            guard TimeZone(identifier: tz) != nil else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            guard let zone = TimeZone(identifier: tz) else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            // A malformed date is bad usage (64), like a bad --tz; only a well-formed but empty range fails later (1).
+            let bucketer = IntervalBucketer(interval: interval, timeZone: zone)
+            for (option, value) in [("--from", from), ("--to", to)] {
+                if let value, bucketer.parseBoundary(value) == nil {
+                    throw ValidationError(ReportError.badBoundary(option: option, value: value).errorDescription!)
+                }
+            }
             guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
         }
 

@@ -82,17 +82,31 @@ public final class IntervalBucketer {
     }
 
     /// Parses `--from`/`--to`: a date (local midnight), a local date and time
-    /// (`YYYY-MM-DDTHH:MM[:SS]`, `T` or a space), or an instant with `Z` or an offset.
+    /// (`YYYY-MM-DDTHH:MM[:SS[.fff]]`, `T` or a space), or an instant with `Z` or an offset.
+    /// Stored times are whole seconds, so a fractional boundary is rounded up: `t >= from`
+    /// and `t < to` then hold for a whole-second `t` exactly when they hold for the instant.
     public func parseBoundary(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let bytes = Array(trimmed.utf8)
-        if bytes.count > 19 { return Timestamp.parse(bytes)?.epochSeconds }
+        // A fraction of a second with no zone after it is still local time.
+        var end = 19
+        if bytes.count > 19, bytes[19] == UInt8(ascii: ".") {
+            end = 20
+            while end < bytes.count, (48...57).contains(bytes[end]) { end += 1 }
+        }
+        if bytes.count > end {
+            return Timestamp.parse(bytes).map { ceilDiv($0.epochMilliseconds, 1000) }
+        }
         var padded = trimmed
+        var fractionMillis: Int64 = 0
         switch bytes.count {
         case 10: padded += "T00:00:00"
         case 16: padded += ":00"
         case 19: break
-        default: return nil
+        default:
+            guard bytes.count > 19, let instant = Timestamp.parse(bytes) else { return nil }
+            fractionMillis = instant.epochMilliseconds - instant.epochSeconds * 1000
+            padded = String(trimmed.prefix(19))
         }
         // Read the digits as if UTC, then find the instant whose local time they are.
         guard let naive = Timestamp.parse(padded + "Z") else { return nil }
@@ -100,6 +114,10 @@ public final class IntervalBucketer {
         let secondOfDay = Int(naive.epochSeconds - floorDiv(naive.epochSeconds, 86_400) * 86_400)
         let components = DateComponents(year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60)
         guard let date = calendar.date(from: components) else { return nil }
-        return Int64(date.timeIntervalSince1970)
+        return Int64(date.timeIntervalSince1970) + (fractionMillis > 0 ? 1 : 0)
     }
+}
+
+private func ceilDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    -floorDiv(-a, b)
 }

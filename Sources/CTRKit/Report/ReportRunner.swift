@@ -45,12 +45,16 @@ public struct ReportRunner {
             "short_abandon": parameters.shortAbandonSeconds,
         ]
         if parameters.interval == .total {
-            // The --from value, else the earliest time the report places a leg at.
+            // The --from value, else the earliest time the report places a leg at. The earliest
+            // is taken over every queue, so that --queue X keeps exactly the X rows of the
+            // unfiltered report (interval_start included), as it does for the other intervals.
             if let from {
                 arguments["total_start"] = bucketer.format(from)
             } else {
+                var unfiltered = arguments
+                unfiltered.updateValue(nil, forKey: "queues")
                 let earliest = try String.fetchOne(db, sql: "WITH legs AS (\(catalog.legsSQL)) SELECT MIN(bucket_ts) FROM legs",
-                                                   arguments: ReportRunner.only(arguments, usedIn: catalog.legsSQL))
+                                                   arguments: ReportRunner.only(unfiltered, usedIn: catalog.legsSQL))
                 arguments["total_start"] = earliest.flatMap { Timestamp.parse($0) }.map { bucketer.format($0.epochSeconds) }
             }
         }

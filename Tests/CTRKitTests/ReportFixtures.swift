@@ -1,0 +1,265 @@
+import CTRKit
+import Foundation
+import GRDB
+
+/// One contact leg, described compactly; `json` turns it into a real CTR record.
+/// A nil field is left out of the record (a missing key is the same as null).
+struct FixtureLeg {
+    var id: String
+    var method = "INBOUND"
+    var initiation: String
+    var connectedToSystem: String?
+    var disconnect: String?
+    var lastUpdate: String?
+    var previous: String?
+    var next: String?
+    var initial: String?
+    var queue: String?
+    var enqueue: String?
+    var dequeue: String?
+    var duration: Int?
+    var agent: String?
+    var connectedToAgent: String?
+
+    init(_ id: String, method: String = "INBOUND", initiation: String, connectedToSystem: String? = nil, disconnect: String? = nil,
+         lastUpdate: String? = nil, previous: String? = nil, next: String? = nil, initial: String? = nil, queue: String? = nil,
+         enqueue: String? = nil, dequeue: String? = nil, duration: Int? = nil, agent: String? = nil, connectedToAgent: String? = nil) {
+        self.id = id
+        self.method = method
+        self.initiation = initiation
+        self.connectedToSystem = connectedToSystem
+        self.disconnect = disconnect
+        self.lastUpdate = lastUpdate
+        self.previous = previous
+        self.next = next
+        self.initial = initial
+        self.queue = queue
+        self.enqueue = enqueue
+        self.dequeue = dequeue
+        self.duration = duration
+        self.agent = agent
+        self.connectedToAgent = connectedToAgent
+    }
+
+    /// A queued inbound leg: enqueued at `at`, waiting `wait` seconds (Queue.Duration and
+    /// dequeue - enqueue agree), answered by an agent at dequeue or not, disconnecting
+    /// `talk` seconds after dequeue.
+    static func queued(_ id: String, queue: String, at: String, wait: Int, answered: Bool, talk: Int = 60,
+                       method: String = "INBOUND", next: String? = nil, previous: String? = nil) -> FixtureLeg {
+        let dequeue = FixtureLeg.shift(at, by: wait)
+        return FixtureLeg(id, method: method, initiation: at, connectedToSystem: at,
+                          disconnect: answered ? FixtureLeg.shift(dequeue, by: talk) : dequeue,
+                          previous: previous, next: next, queue: queue, enqueue: at, dequeue: dequeue, duration: wait,
+                          agent: answered ? "agent" : nil, connectedToAgent: answered ? dequeue : nil)
+    }
+
+    /// `text` (`YYYY-MM-DDTHH:MM:SSZ`) moved by `seconds`.
+    static func shift(_ text: String, by seconds: Int) -> String {
+        let t = Timestamp.parse(text)!
+        return Timestamp(epochMilliseconds: t.epochMilliseconds + Int64(seconds) * 1000).text
+    }
+
+    var json: [String: Any] {
+        var record: [String: Any] = [
+            "AWSAccountId": "123456789012",
+            "AWSContactTraceRecordFormatVersion": "2017-03-10",
+            "ContactId": id,
+            "Channel": "VOICE",
+            "InitiationMethod": method,
+            "InitiationTimestamp": initiation,
+            "InstanceARN": "arn:aws:connect:us-east-1:123456789012:instance/fixture",
+            "LastUpdateTimestamp": lastUpdate ?? disconnect ?? initiation,
+            "Attributes": [String: String](),
+        ]
+        record["ConnectedToSystemTimestamp"] = connectedToSystem
+        record["DisconnectTimestamp"] = disconnect
+        record["PreviousContactId"] = previous
+        record["NextContactId"] = next
+        record["InitialContactId"] = initial
+        if let queue {
+            var q: [String: Any] = ["Name": queue, "ARN": "arn:aws:connect:us-east-1:123456789012:instance/fixture/queue/" + queue]
+            q["EnqueueTimestamp"] = enqueue
+            q["DequeueTimestamp"] = dequeue
+            q["Duration"] = duration
+            record["Queue"] = q
+        }
+        if agent != nil || connectedToAgent != nil {
+            var a: [String: Any] = ["Username": agent ?? "agent"]
+            a["ConnectedToAgentTimestamp"] = connectedToAgent
+            record["Agent"] = a
+        }
+        return record
+    }
+}
+
+/// The seed example of SPEC section 6, as compact legs (the same figures as Fixtures/seed-example.json).
+enum SeedExample {
+    static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
+    static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+    static let legs = [
+        FixtureLeg(ctr1, initiation: "2024-03-12T11:35:00Z", connectedToSystem: "2024-03-12T11:35:00Z", disconnect: "2024-03-12T11:37:00Z",
+                   next: ctr2, queue: "InboundQueue", enqueue: "2024-03-12T11:35:00Z", dequeue: "2024-03-12T11:37:00Z", duration: 120),
+        FixtureLeg(ctr2, method: "CALLBACK", initiation: "2024-03-12T11:37:00Z", connectedToSystem: "2024-03-12T11:40:10Z",
+                   disconnect: "2024-03-12T11:45:00Z", previous: ctr1, initial: ctr1, queue: "CallbackQueue",
+                   enqueue: "2024-03-12T11:38:39Z", dequeue: "2024-03-12T11:40:00Z", duration: 120, agent: "agent.smith",
+                   connectedToAgent: "2024-03-12T11:40:25Z"),
+    ]
+}
+
+/// The result of a report run in process: columns and cells.
+struct ReportResult {
+    var columns: [String]
+    var rows: [[Cell]]
+
+    func column(_ name: String) -> Int {
+        guard let index = columns.firstIndex(of: name) else { fatalError("no column \(name) in \(columns)") }
+        return index
+    }
+
+    /// The rows whose `queue` (or `check`) is `key`.
+    func rowsFor(_ key: String) -> [[Cell]] {
+        let index = columns.contains("queue") ? column("queue") : column("check")
+        return rows.filter { $0[index] == .text(key) }
+    }
+
+    /// The one row for `key`; nil when there is not exactly one.
+    func row(_ key: String) -> [Cell]? {
+        let found = rowsFor(key)
+        return found.count == 1 ? found[0] : nil
+    }
+
+    func value(_ key: String, _ name: String) -> Cell? {
+        row(key).map { $0[column(name)] }
+    }
+
+    func texts(_ name: String) -> [String] {
+        rows.map { $0[column(name)].plainText }
+    }
+}
+
+/// A row writer that keeps everything, for assertions.
+final class CollectingWriter: RowWriter {
+    var columns: [String] = []
+    var rows: [[Cell]] = []
+    var finished = false
+    func begin(columns: [String]) throws { self.columns = columns }
+    func write(row: [Cell]) throws { rows.append(row) }
+    func finish() throws { finished = true }
+}
+
+/// A temporary folder holding CTR files written from `FixtureLeg`s, ingested into a fresh
+/// database with the real `Ingest`; reports run in process with the real `Queries/`.
+final class ReportFixture {
+    let folder: URL
+    let databasePath: String
+    let summary: IngestSummary
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var queriesFolder: String { packageRoot.appendingPathComponent("Queries").path }
+
+    static func catalog() throws -> ReportCatalog { try ReportCatalog(folder: queriesFolder) }
+
+    /// Writes `legs` as NDJSON (one file per group of `filesOf` legs) and ingests them.
+    init(_ legs: [FixtureLeg], extraFiles: [String: String] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-report-\(UUID().uuidString)")
+        let input = folder.appendingPathComponent("input")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        var text = ""
+        for leg in legs {
+            let data = try JSONSerialization.data(withJSONObject: leg.json, options: [.sortedKeys])
+            text += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try text.write(to: input.appendingPathComponent("legs.json"), atomically: true, encoding: .utf8)
+        for (name, content) in extraFiles {
+            try content.write(to: input.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        databasePath = folder.appendingPathComponent("ctr.db").path
+        summary = try Ingest(databasePath: databasePath).run(inputs: [input.path])
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// Runs the report `name` with the given options.
+    func run(_ name: String, _ configure: (inout ReportParameters) -> Void = { _ in }) throws -> ReportResult {
+        var parameters = ReportParameters()
+        configure(&parameters)
+        let catalog = try ReportFixture.catalog()
+        let report = try catalog.report(named: name)
+        let writer = CollectingWriter()
+        let queue = try QueryRunner.openReadOnly(databasePath)
+        try queue.read { db in
+            _ = try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
+        }
+        return ReportResult(columns: writer.columns, rows: writer.rows)
+    }
+
+    /// One value of the database (ad hoc SQL).
+    func scalar(_ sql: String) throws -> DatabaseValue {
+        let queue = try QueryRunner.openReadOnly(databasePath)
+        return try queue.read { db in try DatabaseValue.fetchOne(db, sql: sql) ?? .null }
+    }
+}
+
+/// A small deterministic random source (SplitMix64), so generated data is the same on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Journeys of every kind spread over `days` days from `start` (UTC): answered, abandoned,
+/// callback (answered or not), transfer, unresolved, and legs missing queue duration or
+/// disconnect time, for property tests.
+func generatedJourneys(count: Int, start: String, days: Int, seed: UInt64) -> [FixtureLeg] {
+    var random = SplitMix(seed: seed)
+    let queues = ["Sales", "Support", "Billing"]
+    var legs: [FixtureLeg] = []
+    for n in 0..<count {
+        let id = String(format: "gen-%04d", n)
+        let at = FixtureLeg.shift(start, by: Int.random(in: 0..<(days * 86_400), using: &random))
+        let queue = queues[Int.random(in: 0..<queues.count, using: &random)]
+        let wait = Int.random(in: 0...90, using: &random)
+        switch Int.random(in: 0..<7, using: &random) {
+        case 0, 1:
+            legs.append(.queued(id, queue: queue, at: at, wait: wait, answered: true, talk: Int.random(in: 10...900, using: &random)))
+        case 2:
+            legs.append(.queued(id, queue: queue, at: at, wait: wait, answered: false))
+        case 3:
+            // callback: the inbound leg, then a callback leg that is answered or not
+            let child = id + "-cb"
+            legs.append(.queued(id, queue: queue, at: at, wait: wait, answered: false, next: child))
+            let created = FixtureLeg.shift(at, by: wait)
+            let enqueue = FixtureLeg.shift(created, by: 60)
+            let dequeue = FixtureLeg.shift(enqueue, by: Int.random(in: 10...600, using: &random))
+            let answered = Bool.random(using: &random)
+            let system = FixtureLeg.shift(dequeue, by: Int.random(in: -3...20, using: &random))
+            legs.append(FixtureLeg(child, method: "CALLBACK", initiation: created, connectedToSystem: answered ? system : nil,
+                                   disconnect: FixtureLeg.shift(dequeue, by: 300), previous: id, initial: id, queue: "Callbacks",
+                                   enqueue: enqueue, dequeue: dequeue, duration: Bool.random(using: &random) ? nil : 0,
+                                   agent: "agent", connectedToAgent: answered ? FixtureLeg.shift(system, by: 12) : nil))
+        case 4:
+            let child = id + "-tx"
+            legs.append(.queued(id, queue: queue, at: at, wait: wait, answered: false, next: child))
+            legs.append(.queued(child, queue: queues[(n + 1) % queues.count], at: FixtureLeg.shift(at, by: wait + 5), wait: 30,
+                                answered: true, method: "QUEUE_TRANSFER", previous: id))
+        case 5:
+            legs.append(.queued(id, queue: queue, at: at, wait: wait, answered: false, next: id + "-missing"))
+        default:
+            // no Queue.Duration and no disconnect time
+            var leg = FixtureLeg.queued(id, queue: queue, at: at, wait: wait, answered: Bool.random(using: &random))
+            leg.duration = nil
+            leg.disconnect = nil
+            legs.append(leg)
+        }
+    }
+    return legs
+}

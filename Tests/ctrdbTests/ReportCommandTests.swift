@@ -1,0 +1,382 @@
+import Foundation
+import Testing
+
+private let reportNames = ["queue-duration", "abandonment", "whisper", "callbacks", "quality"]
+private let formats = ["table", "csv", "json", "ndjson", "markdown"]
+private let extensions = ["table": "txt", "csv": "csv", "json": "json", "ndjson": "ndjson", "markdown": "md"]
+private let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
+private let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+
+/// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).
+private func parseCSV(_ text: String) -> [[String]] {
+    var records: [[String]] = [], record: [String] = [], field = "", quoted = false
+    var chars = Array(text)[...]
+    while let c = chars.popFirst() {
+        if quoted {
+            if c == "\"" {
+                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+            } else { field.append(c) }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            record.append(field); field = ""
+        } else if c == "\r\n" || c == "\n" {
+            record.append(field); field = ""; records.append(record); record = []
+        } else { field.append(c) }
+    }
+    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    return records
+}
+
+/// A database of the fixture export, made once by the real binary and shared read-only.
+private let fixtureDatabase: Result<String, Error> = Result {
+    try ReportBinary.ingest(ReportBinary.fixtureFiles, into: try ReportBinary.temporaryFolder())
+}
+private let seedDatabase: Result<String, Error> = Result {
+    try ReportBinary.ingest([ReportBinary.seedFile], into: try ReportBinary.temporaryFolder())
+}
+
+@Suite("ctrdb report: golden files")
+struct ReportGoldenTests {
+    @Test("every report in every format on the fixture export", arguments: reportNames, formats)
+    func golden(report: String, format: String) throws {
+        let db = try fixtureDatabase.get()
+        let result = try ReportBinary.run(["report", report, "--db", db, "--format", format])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        try ReportGolden.check(result.stdout, named: "\(report).\(extensions[format]!)")
+        if format == "json" {
+            #expect(try JSONSerialization.jsonObject(with: result.stdout) is [[String: Any]])
+        }
+    }
+
+    @Test("no rows: JSON is [], every other format has its header only", arguments: formats)
+    func empty(format: String) throws {
+        let db = try fixtureDatabase.get()
+        let result = try ReportBinary.run(["report", "abandonment", "--db", db, "--format", format, "--queue", "no such queue"])
+        #expect(result.status == 0)
+        try ReportGolden.check(result.stdout, named: "empty/abandonment.\(extensions[format]!)")
+        switch format {
+        case "json": #expect(result.text == "[]\n")
+        case "ndjson": #expect(result.text == "")
+        case "csv": #expect(result.text == "interval_start,queue,contacts_queued,abandoned,abandon_rate_pct,abandoned_short,avg_abandon_s,callback_requested,transferred,unresolved\r\n")
+        default: #expect(result.text.hasPrefix("| interval_start") || result.text.hasPrefix("interval_start"))
+        }
+    }
+
+    @Test("hourly queue duration in New York, and the total interval, as CSV")
+    func options() throws {
+        let db = try fixtureDatabase.get()
+        let hourly = try ReportBinary.run(["report", "queue-duration", "--db", db, "--tz", "America/New_York", "--interval", "1h", "--format", "csv"])
+        #expect(hourly.status == 0)
+        try ReportGolden.check(hourly.stdout, named: "queue-duration.ny-1h.csv")
+        let total = try ReportBinary.run(["report", "abandonment", "--db", db, "--interval", "total", "--by", "enqueue", "--format", "csv"])
+        #expect(total.status == 0)
+        try ReportGolden.check(total.stdout, named: "abandonment.total-by-enqueue.csv")
+        #expect(parseCSV(total.text).dropFirst().allSatisfy { $0[0] == "2024-03-12T09:00:00+00:00" })
+    }
+
+    @Test("csv is the default when stdout is not a terminal")
+    func defaultFormat() throws {
+        let db = try fixtureDatabase.get()
+        let plain = try ReportBinary.run(["report", "whisper", "--db", db])
+        let csv = try ReportBinary.run(["report", "whisper", "--db", db, "--format", "csv"])
+        #expect(plain.status == 0)
+        #expect(plain.stdout == csv.stdout)
+        // $CTRDB_DB names the database when --db is absent
+        let fromEnvironment = try ReportBinary.run(["report", "whisper"], environment: ["CTRDB_DB": db])
+        #expect(fromEnvironment.stdout == csv.stdout)
+    }
+}
+
+@Suite("ctrdb report: the seed example through the binary")
+struct SeedCommandTests {
+    @Test("seed figures as CSV")
+    func seed() throws {
+        let db = try seedDatabase.get()
+        let whisper = parseCSV(try ReportBinary.run(["report", "whisper", "--db", db, "--format", "csv"]).text)
+        #expect(whisper == [["interval_start", "queue", "callbacks_dequeued", "callbacks_connected", "avg_agent_whisper_s", "max_agent_whisper_s",
+                             "avg_outbound_whisper_s", "max_outbound_whisper_s"],
+                            ["2024-03-12T00:00:00+00:00", "CallbackQueue", "1", "1", "10.0", "10", "15.0", "15"]])
+        let callbacks = parseCSV(try ReportBinary.run(["report", "callbacks", "--db", db, "--format", "csv"]).text)
+        #expect(callbacks.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "1", "100.0", "325.0"])
+        let abandonment = parseCSV(try ReportBinary.run(["report", "abandonment", "--db", db, "--format", "csv", "--queue", "InboundQueue"]).text)
+        #expect(abandonment.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "0", "0.0", "0", "", "1", "0", "0"])
+        let quality = parseCSV(try ReportBinary.run(["report", "quality", "--db", db, "--format", "csv"]).text)
+        #expect(quality[1] == ["duration_mismatch", "1", ctr2])
+    }
+}
+
+@Suite("ctrdb reports, errors and exit codes")
+struct ReportUsageTests {
+    @Test("ctrdb reports lists the five, one line each, with their descriptions")
+    func list() throws {
+        let result = try ReportBinary.run(["reports"])
+        #expect(result.status == 0)
+        let lines = result.text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        for name in reportNames {
+            let sql = try String(contentsOfFile: ReportBinary.queries + "/\(name).sql", encoding: .utf8)
+            let description = sql.split(separator: "\n").first { $0.hasPrefix("-- description:") }!.dropFirst("-- description:".count)
+                .trimmingCharacters(in: .whitespaces)
+            #expect(lines.contains { $0.hasPrefix(name + " ") && $0.hasSuffix(description) }, "\(name)")
+        }
+    }
+
+    @Test("an unknown report exits 1 naming the known reports")
+    func unknown() throws {
+        let db = try fixtureDatabase.get()
+        let result = try ReportBinary.run(["report", "nope", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        for name in ["nope"] + reportNames { #expect(result.stderr.contains(name), "\(name)") }
+    }
+
+    @Test("bad usage exits 64 with nothing on stdout", arguments: [
+        ["--tz", "Mars/Olympus"], ["--interval", "2h"], ["--by", "answer"], ["--sl", "-1"], ["--short-abandon", "x"], ["--format", "xml"],
+        ["--from", "yesterday"], ["--to", "2024-13-01"],
+    ])
+    func badUsage(arguments: [String]) throws {
+        let db = try fixtureDatabase.get()
+        let result = try ReportBinary.run(["report", "abandonment", "--db", db] + arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("--from not before --to exits 1 with a message")
+    func emptyRange() throws {
+        let db = try fixtureDatabase.get()
+        for range in [["2024-03-13", "2024-03-12"], ["2024-03-12", "2024-03-12"]] {
+            let result = try ReportBinary.run(["report", "abandonment", "--db", db, "--from", range[0], "--to", range[1]])
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("--from \(range[0]) is not before --to \(range[1])"))
+        }
+    }
+
+    @Test("a missing database exits 1 and is not created")
+    func missingDatabase() throws {
+        let folder = try ReportBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("none.db").path
+        for arguments in [["report", "quality"], ["chain", ctr1], ["export", "contacts"], ["sql", "SELECT 1"]] {
+            let result = try ReportBinary.run(arguments + ["--db", db])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains("no database"), "\(arguments)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+}
+
+@Suite("ctrdb chain and export")
+struct ChainExportCommandTests {
+    @Test("chain prints both legs of the seed journey in order, with whisper gaps, from either leg")
+    func chain() throws {
+        let db = try seedDatabase.get()
+        let first = try ReportBinary.run(["chain", ctr1, "--db", db, "--format", "csv"])
+        #expect(first.status == 0)
+        let rows = parseCSV(first.text)
+        #expect(rows.count == 3)
+        let header = rows[0]
+        func cell(_ row: Int, _ column: String) -> String { rows[row][header.firstIndex(of: column)!] }
+        #expect(cell(1, "contact_id") == ctr1 && cell(2, "contact_id") == ctr2)
+        #expect(cell(1, "depth") == "0" && cell(2, "depth") == "1")
+        #expect(cell(1, "outcome") == "callback" && cell(2, "outcome") == "answered")
+        #expect(cell(1, "agent_whisper_s") == "" && cell(1, "outbound_whisper_s") == "")
+        #expect(cell(2, "agent_whisper_s") == "10" && cell(2, "outbound_whisper_s") == "15")
+        #expect(cell(2, "queue_s") == "120")
+        let second = try ReportBinary.run(["chain", ctr2, "--db", db, "--format", "csv"])
+        #expect(second.stdout == first.stdout)
+        let json = try ReportBinary.run(["chain", ctr2, "--db", db, "--format", "json"])
+        let objects = try JSONSerialization.jsonObject(with: json.stdout) as! [[String: Any]]
+        #expect(objects.map { $0["contact_id"] as? String } == [ctr1, ctr2])
+    }
+
+    @Test("chain of an unknown contact exits 1, prints no rows and writes no --output file")
+    func unknownChain() throws {
+        let db = try seedDatabase.get()
+        let folder = try ReportBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for format in formats {
+            let result = try ReportBinary.run(["chain", "unknown", "--db", db, "--format", format])
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty, "\(format): \(result.text)")
+            #expect(result.stderr.contains("unknown"))
+        }
+        let output = folder.appendingPathComponent("chain.csv").path
+        let result = try ReportBinary.run(["chain", "unknown", "--db", db, "--output", output])
+        #expect(result.status == 1)
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("export journeys as CSV")
+    func exportJourneys() throws {
+        let db = try seedDatabase.get()
+        let result = try ReportBinary.run(["export", "journeys", "--db", db, "--format", "csv"])
+        #expect(result.status == 0)
+        let rows = parseCSV(result.text)
+        #expect(rows.first == ["chain_id", "legs", "first_initiation_ts", "last_disconnect_ts", "queues", "answered", "had_callback", "broken"])
+        #expect(rows.dropFirst().map { $0 } == [[ctr1, "2", "2024-03-12T11:35:00Z", "2024-03-12T11:45:00Z", "CallbackQueue, InboundQueue", "1", "1", "0"]])
+    }
+
+    @Test("export of an unknown table exits 1 naming the tables")
+    func exportUnknown() throws {
+        let db = try seedDatabase.get()
+        let result = try ReportBinary.run(["export", "nosuchtable", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("nosuchtable") && result.stderr.contains("journeys") && result.stderr.contains("contacts"))
+        let injection = try ReportBinary.run(["export", "contacts; DROP TABLE contacts", "--db", db])
+        #expect(injection.status == 1)
+    }
+}
+
+@Suite("ctrdb output files and read-only commands")
+struct OutputFileCommandTests {
+    @Test("--output FILE writes the file atomically and prints nothing on stdout", arguments: [
+        ["report", "abandonment"], ["report", "quality", "--format", "json"], ["chain", ctr1], ["export", "journeys"], ["sql", "SELECT * FROM contacts ORDER BY contact_id"],
+    ])
+    func outputFile(command: [String]) throws {
+        let db = try fixtureDatabase.get()
+        let folder = try ReportBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.txt").path
+        try "previous contents".write(toFile: output, atomically: false, encoding: .utf8)
+        let toFile = try ReportBinary.run(command + ["--db", db, "--output", output])
+        #expect(toFile.status == 0, "\(toFile.stderr)")
+        #expect(toFile.stdout.isEmpty)
+        #expect(toFile.stderr == "")
+        let toStdout = try ReportBinary.run(command + ["--db", db, "--format", command.contains("--format") ? "json" : "csv"])
+        #expect(FileManager.default.contents(atPath: output) == toStdout.stdout)
+        #expect(!toStdout.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.txt"])
+    }
+
+    @Test("a failing report leaves an existing --output file alone and no temporary file")
+    func failingOutput() throws {
+        let db = try fixtureDatabase.get()
+        let folder = try ReportBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.csv").path
+        try "keep me".write(toFile: output, atomically: false, encoding: .utf8)
+        let result = try ReportBinary.run(["sql", "SELECT * FROM contacts WHERE nonsense(1)", "--db", db, "--output", output])
+        #expect(result.status == 1)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep me")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.csv"])
+    }
+
+    @Test("report, sql, chain and export never modify the database")
+    func readOnly() throws {
+        let folder = try ReportBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try ReportBinary.ingest(ReportBinary.fixtureFiles, into: folder)
+        // The database file itself, bytes and mtime, and what the write-ahead log holds. A
+        // read-only SQLite connection to a WAL database may leave an empty -wal and a -shm
+        // (its shared-memory index) behind: neither changes the database.
+        func state() throws -> [String] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: db)
+            let data = FileManager.default.contents(atPath: db) ?? Data()
+            let wal = FileManager.default.contents(atPath: db + "-wal") ?? Data()
+            return ["\(data.count)", "\(data.hashValue)", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
+                    "wal \(wal.count) \(wal.hashValue)"]
+        }
+        let before = try state()
+        Thread.sleep(forTimeInterval: 0.05)
+        var commands: [[String]] = reportNames.map { ["report", $0] }
+        commands += [["report", "callbacks", "--interval", "total", "--tz", "Europe/Paris"], ["chain", ctr2], ["export", "contacts"], ["export", "journeys"],
+                     ["sql", "SELECT COUNT(*) FROM contacts"]]
+        for command in commands {
+            let result = try ReportBinary.run(command + ["--db", db, "--format", "csv"])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        for statement in ["DELETE FROM contacts", "CREATE TABLE x (a)", "UPDATE contacts SET outcome = 'x'", "PRAGMA user_version = 7"] {
+            let result = try ReportBinary.run(["sql", statement, "--db", db])
+            #expect(result.status == 1, "\(statement)")
+        }
+        #expect(try state() == before)
+        let count = try ReportBinary.run(["sql", "SELECT COUNT(*) AS n FROM contacts", "--db", db, "--format", "csv"])
+        #expect(count.text == "n\r\n16\r\n")
+    }
+}
+
+@Suite("ctrdb report: awkward names and injection")
+struct AwkwardNameCommandTests {
+    static let name = "=Sales, \"EU\"\nline 2"
+
+    static func database() throws -> (URL, String) {
+        let folder = try ReportBinary.temporaryFolder()
+        let record: [String: Any] = [
+            "ContactId": "awk-1", "InitiationMethod": "INBOUND", "Channel": "VOICE",
+            "InitiationTimestamp": "2024-03-12T10:00:00Z", "DisconnectTimestamp": "2024-03-12T10:05:00Z",
+            "LastUpdateTimestamp": "2024-03-12T10:05:00Z",
+            "Queue": ["Name": name, "EnqueueTimestamp": "2024-03-12T10:00:00Z", "DequeueTimestamp": "2024-03-12T10:00:07Z", "Duration": 7],
+            "Agent": ["Username": "a", "ConnectedToAgentTimestamp": "2024-03-12T10:00:07Z"],
+        ]
+        let file = folder.appendingPathComponent("awkward.json")
+        try JSONSerialization.data(withJSONObject: record).write(to: file)
+        return (folder, try ReportBinary.ingest([file.path], into: folder))
+    }
+
+    @Test("the name round-trips through every format")
+    func roundTrip() throws {
+        let (folder, db) = try Self.database()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func run(_ extra: [String]) throws -> ReportCommandResult {
+            let result = try ReportBinary.run(["report", "queue-duration", "--db", db] + extra)
+            #expect(result.status == 0, "\(extra): \(result.stderr)")
+            return result
+        }
+        let csv = parseCSV(try run(["--format", "csv"]).text)
+        #expect(csv.count == 2)
+        #expect(csv[1][1] == "'" + Self.name)
+        #expect(csv[1][0] == "2024-03-12T00:00:00+00:00")
+        #expect(csv[1][2] == "1")
+        let raw = try run(["--format", "csv", "--no-spreadsheet-safety"])
+        #expect(parseCSV(raw.text)[1][1] == Self.name)
+        let bom = try run(["--format", "csv", "--bom"])
+        #expect(Array(bom.stdout.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(bom.stdout.dropFirst(3) == (try run(["--format", "csv"])).stdout)
+        let json = try JSONSerialization.jsonObject(with: try run(["--format", "json"]).stdout) as! [[String: Any]]
+        #expect(json.map { $0["queue"] as? String } == [Self.name])
+        #expect(json[0]["contacts_queued"] as? Int == 1)
+        let ndjson = try run(["--format", "ndjson"]).text.split(separator: "\n")
+        #expect(ndjson.count == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(ndjson[0].utf8)) as! [String: Any]
+        #expect(object["queue"] as? String == Self.name)
+        let markdown = try run(["--format", "markdown"]).text
+        #expect(markdown.contains("| =Sales, \"EU\"<br>line 2 |"))
+        #expect(markdown.split(separator: "\n").count == 3)
+        let table = try run(["--format", "table"]).text
+        #expect(table.contains("=Sales, \"EU\" line 2"))
+        #expect(table.split(separator: "\n").count == 3)
+        // selecting it by name
+        let selected = parseCSV(try run(["--format", "csv", "--no-spreadsheet-safety", "--queue", Self.name]).text)
+        #expect(selected.count == 2 && selected[1][1] == Self.name)
+    }
+
+    @Test("SQL in --queue is just a name that matches nothing", arguments: ["x' OR 1=1 --", "Sales') OR ('1'='1", "\"]') OR 1=1 --"])
+    func injection(name: String) throws {
+        let db = try fixtureDatabase.get()
+        for report in ["queue-duration", "abandonment", "whisper", "callbacks"] {
+            let result = try ReportBinary.run(["report", report, "--db", db, "--format", "json", "--queue", name])
+            #expect(result.status == 0)
+            #expect(result.text == "[]\n", "\(report)")
+        }
+        let both = try ReportBinary.run(["report", "abandonment", "--db", db, "--format", "csv", "--queue", name, "--queue", "Sales"])
+        let sales = try ReportBinary.run(["report", "abandonment", "--db", db, "--format", "csv", "--queue", "Sales"])
+        #expect(both.stdout == sales.stdout)
+        #expect(parseCSV(sales.text).count == 3)
+    }
+
+    @Test("repeating --queue keeps both queues")
+    func repeatedQueue() throws {
+        let db = try fixtureDatabase.get()
+        let all = parseCSV(try ReportBinary.run(["report", "queue-duration", "--db", db, "--format", "csv", "--no-spreadsheet-safety"]).text)
+        let two = parseCSV(try ReportBinary.run(["report", "queue-duration", "--db", db, "--format", "csv", "--no-spreadsheet-safety",
+                                                  "--queue", "Sales", "--queue", "Support, \"Tier 2\"|EU"]).text)
+        #expect(two.count == 5)
+        #expect(Array(two.dropFirst()) == all.dropFirst().filter { $0[1] == "Sales" || $0[1] == "Support, \"Tier 2\"|EU" })
+    }
+}
