@@ -85,10 +85,22 @@ public final class Ingest {
     }
 
     /// Opens (creating or migrating) the database for writing.
+    ///
+    /// Switching a new database to WAL takes a lock that SQLite's busy timeout does not wait
+    /// for, so a run that starts while another is creating the database retries the opening
+    /// itself, within the same timeout.
     public static func openDatabase(at path: String, busyTimeoutSeconds: Double = 600) throws -> DatabaseQueue {
-        let queue = try DatabaseQueue(path: path, configuration: Schema.writerConfiguration(busyTimeoutSeconds: busyTimeoutSeconds))
-        try Schema.migrate(queue)
-        return queue
+        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutSeconds * 1000))
+        while true {
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: Schema.writerConfiguration(busyTimeoutSeconds: busyTimeoutSeconds))
+                try Schema.migrate(queue)
+                return queue
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                guard ContinuousClock.now < deadline else { throw error }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
     }
 
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
@@ -118,6 +130,12 @@ public final class Ingest {
                 summary.failedFiles += 1
                 summary.diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil,
                                                       message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
+                // A database that cannot be written (full disk, I/O error) fails every later file too: stop here.
+                if Ingest.isFatal(error) {
+                    summary.failedFiles += items.count - index - 1
+                    summary.seconds = (ContinuousClock.now - clock).seconds
+                    return summary
+                }
             }
             if case let .file(_, size) = item { bytesBefore += size }
         }
@@ -222,9 +240,33 @@ public final class Ingest {
 
     static func describe(_ error: Error) -> String {
         if let error = error as? DatabaseError {
-            return "database error: \(error.message ?? error.description)"
+            var message = "database error: \(error.message ?? error.description)"
+            switch error.resultCode {
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                message += " (check the free space of the disk that holds the database, then run the same command again: finished files are kept)"
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                message += " (the database or its folder cannot be written: check the path and its permissions)"
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                message += " (this file is not a ctrdb database: name another with --db)"
+            default:
+                break
+            }
+            return message
         }
         return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+}
+
+extension Ingest {
+    /// Errors of the database itself rather than of one input file.
+    static func isFatal(_ error: Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        switch error.resultCode {
+        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_PERM:
+            return true
+        default:
+            return false
+        }
     }
 }
 

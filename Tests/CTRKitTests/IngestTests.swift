@@ -125,7 +125,7 @@ import Testing
         #expect(reference.first { $0[0] == "j1" }?[3] == "callback")
         #expect(reference.first { $0[0] == "t3" }?[1...2] == ["t1", "2"])
         #expect(reference.first { $0[0] == "u1" }?[3] == "unresolved")
-        var generator = SplitMix(seed: 2024)
+        var generator = SplitMix64(seed: 2024)
         for round in 0..<4 {
             let db = folder.file("round\(round).db")
             let shuffled = legs.shuffled(using: &generator)

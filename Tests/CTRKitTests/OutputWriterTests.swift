@@ -2,11 +2,6 @@
 import Foundation
 import Testing
 
-/// A sink that keeps what it is given.
-final class StringSink: TextSink {
-    var text = ""
-    func write(_ text: String) throws { self.text += text }
-}
 
 @Suite("Output writers")
 struct OutputWriterTests {
@@ -29,7 +24,7 @@ struct OutputWriterTests {
         var record: [String] = []
         var field = ""
         var quoted = false
-        var chars = Array(text)[...]
+        var chars = [Character](text)[...]
         while let c = chars.popFirst() {
             if quoted {
                 if c == "\"" {

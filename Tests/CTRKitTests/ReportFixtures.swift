@@ -204,23 +204,12 @@ final class ReportFixture {
 }
 
 /// A small deterministic random source (SplitMix64), so generated data is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Journeys of every kind spread over `days` days from `start` (UTC): answered, abandoned,
 /// callback (answered or not), transfer, unresolved, and legs missing queue duration or
 /// disconnect time, for property tests.
 func generatedJourneys(count: Int, start: String, days: Int, seed: UInt64) -> [FixtureLeg] {
-    var random = SplitMix(seed: seed)
+    var random = SplitMix64(seed: seed)
     let queues = ["Sales", "Support", "Billing"]
     var legs: [FixtureLeg] = []
     for n in 0..<count {

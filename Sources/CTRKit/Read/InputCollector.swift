@@ -67,8 +67,12 @@ public enum InputCollector {
             case S_IFREG:
                 items.append(.file(path: path, size: Int64(info.st_size)))
             case S_IFLNK:
+                // A link to a file counts as that file. A dangling link is listed too, so that
+                // reading it fails loudly for this file alone instead of vanishing from the run.
                 var target = stat()
-                if stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFREG {
+                if stat(path, &target) != 0 {
+                    items.append(.file(path: path, size: 0))
+                } else if (target.st_mode & S_IFMT) == S_IFREG {
                     items.append(.file(path: path, size: Int64(target.st_size)))
                 }
             default:

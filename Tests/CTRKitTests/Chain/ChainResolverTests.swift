@@ -141,7 +141,7 @@ import Testing
 
     /// Property: shuffling which legs a group is given in never changes the result.
     @Test func resultDoesNotDependOnInputOrder() {
-        var generator = SplitMix(seed: 99)
+        var generator = SplitMix64(seed: 99)
         var legs: [Leg] = []
         for i in 0..<30 {
             let parent = i > 0 && i % 4 != 0 ? "L\(Int.random(in: 0..<i, using: &generator))" : (i % 8 == 0 ? "ghost\(i)" : nil)

@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func binaryFileIsRejectedNotCrashed() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let bytes = (0..<20_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let (records, rejects) = try streamAll(bytes)
         #expect(records.isEmpty)
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func binaryNoiseAroundGoodRecords() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         // Noise without braces or quotes, so it cannot swallow a record.
         let noise = (0..<3000).map { _ -> UInt8 in
             let byte = UInt8(truncatingIfNeeded: generator.next())
@@ -151,17 +151,6 @@ import Testing
 }
 
 /// A small deterministic generator, so that "random" inputs are the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension RecordStreamTests {
     /// NDJSON with a line cut short inside a string: the newline that ends the line is not
