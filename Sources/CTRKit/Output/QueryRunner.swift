@@ -34,12 +34,17 @@ public enum QueryRunner {
     public static func run(_ sql: String, arguments: StatementArguments = StatementArguments(), in db: Database, to writer: RowWriter) throws -> Int {
         let statement = try db.makeStatement(sql: sql)
         try statement.setArguments(arguments)
+        // Step once before writing anything: a statement that fails (a write on a read-only
+        // connection, say) must leave the output empty rather than holding a lone header.
+        let rows = try Row.fetchCursor(statement)
+        let first = try rows.next()
         try writer.begin(columns: statement.columnNames)
         var count = 0
-        let rows = try Row.fetchCursor(statement)
-        while let row = try rows.next() {
-            try writer.write(row: row.databaseValues.map(Cell.init))
+        var row = first
+        while let current = row {
+            try writer.write(row: current.databaseValues.map(Cell.init))
             count += 1
+            row = try rows.next()
         }
         try writer.finish()
         return count
