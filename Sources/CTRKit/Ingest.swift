@@ -49,6 +49,17 @@ public struct IngestSummary: Sendable {
         return 0
     }
 
+    /// Adds one committed file's figures.
+    mutating func absorb(_ file: IngestSummary) {
+        records += file.records
+        newVersions += file.newVersions
+        duplicates += file.duplicates
+        rejects += file.rejects
+        partialFiles += file.partialFiles
+        skippedFiles += file.skippedFiles
+        diagnostics += file.diagnostics
+    }
+
     public var line: String {
         var parts = ["\(files) files"]
         if skippedFiles > 0 { parts[0] += " (\(skippedFiles) unchanged, skipped)" }
@@ -103,6 +114,12 @@ public final class Ingest {
         }
     }
 
+    /// Files are committed in batches of whole files, each file inside a savepoint of its own:
+    /// a file is never split between transactions, a failing file is rolled back alone, and a
+    /// run over thousands of small Firehose objects does not pay a commit (and the rewriting of
+    /// every index page it touched) per object. A batch closes after this many records.
+    static let recordsPerBatch = 25_000
+
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
@@ -110,43 +127,84 @@ public final class Ingest {
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         let ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
         var summary = IngestSummary()
+        summary.files = items.count
         let bytesTotal = items.reduce(Int64(0)) { total, item in
             if case let .file(_, size) = item { return total + size }
             return total
         }
         var bytesBefore: Int64 = 0
         var lastReport = ContinuousClock.now
-        for (index, item) in items.enumerated() {
-            summary.files += 1
-            let report: (Int64, Int) -> Void = { bytes, records in
-                guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
-                lastReport = ContinuousClock.now
-                progress(IngestProgress(file: item.displayPath, filesDone: index, filesTotal: items.count, bytesDone: bytesBefore + bytes,
-                                        bytesTotal: bytesTotal, records: summary.records + records, elapsed: (ContinuousClock.now - clock).seconds))
+        /// Files loaded in the open transaction: they count only once it commits.
+        var batch: [(path: String, summary: IngestSummary)] = []
+
+        func fail(_ path: String, _ error: Error) {
+            summary.failedFiles += 1
+            summary.diagnostics.append(Diagnostic(severity: .error, file: path, offset: nil,
+                                                  message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
+        }
+
+        try database.writeWithoutTransaction { db in
+            func commitBatch() throws {
+                guard db.isInsideTransaction else { return }
+                try db.commit()
+                for file in batch { summary.absorb(file.summary) }
+                batch = []
+            }
+            for (index, item) in items.enumerated() {
+                let report: (Int64, Int) -> Void = { bytes, records in
+                    guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
+                    lastReport = ContinuousClock.now
+                    progress(IngestProgress(file: item.displayPath, filesDone: index, filesTotal: items.count, bytesDone: bytesBefore + bytes,
+                                            bytesTotal: bytesTotal, records: summary.records + records, elapsed: (ContinuousClock.now - clock).seconds))
+                }
+                do {
+                    if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+                    var fileSummary = IngestSummary()
+                    try db.inSavepoint {
+                        fileSummary = try ingest(item, in: db, redactor: redactor, ingestedAt: ingestedAt, report: report)
+                        return fileSummary.skippedFiles > 0 && fileSummary.records == 0 ? .rollback : .commit
+                    }
+                    batch.append((item.displayPath, fileSummary))
+                    if batch.reduce(0, { $0 + $1.summary.records }) >= Ingest.recordsPerBatch { try commitBatch() }
+                } catch {
+                    if Ingest.isFatal(error) {
+                        // The database cannot be written: the open batch is lost with this file; stop here.
+                        if db.isInsideTransaction { try? db.rollback() }
+                        for file in batch { fail(file.path, error) }
+                        batch = []
+                        fail(item.displayPath, error)
+                        summary.failedFiles += items.count - index - 1
+                        summary.seconds = (ContinuousClock.now - clock).seconds
+                        return
+                    }
+                    fail(item.displayPath, error)
+                }
+                if case let .file(_, size) = item { bytesBefore += size }
             }
             do {
-                try ingest(item, into: database, redactor: redactor, ingestedAt: ingestedAt, summary: &summary, report: report)
+                try commitBatch()
             } catch {
-                summary.failedFiles += 1
-                summary.diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil,
-                                                      message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
-                // A database that cannot be written (full disk, I/O error) fails every later file too: stop here.
-                if Ingest.isFatal(error) {
-                    summary.failedFiles += items.count - index - 1
-                    summary.seconds = (ContinuousClock.now - clock).seconds
-                    return summary
-                }
+                if db.isInsideTransaction { try? db.rollback() }
+                for file in batch { fail(file.path, error) }
+                batch = []
+                return
             }
-            if case let .file(_, size) = item { bytesBefore += size }
+            try db.inTransaction(.immediate) {
+                summary.chainLegs = try ChainResolver.resolvePending(db)
+                return .commit
+            }
         }
-        summary.chainLegs = try database.write { db in try ChainResolver.resolvePending(db) }
         summary.seconds = (ContinuousClock.now - clock).seconds
         return summary
     }
 
-    private func ingest(_ item: InputItem, into database: DatabaseQueue, redactor: PhoneRedactor?, ingestedAt: String, summary: inout IngestSummary,
-                        report: (Int64, Int) -> Void) throws {
+    /// Loads one input inside the caller's transaction; returns what it did.
+    private func ingest(_ item: InputItem, in db: Database, redactor: PhoneRedactor?, ingestedAt: String,
+                        report: (Int64, Int) -> Void) throws -> IngestSummary {
         let path = item.displayPath
+        var fileSummary = IngestSummary()
+        let store = try ContactStore(db)
+        let previous = try store.ingestedFile(at: path)
         // A file is fingerprinted before it is read, so an unchanged file costs one fast pass
         // and its deliveries are keyed by content from the first record on. Standard input is
         // fingerprinted while it is read, under a provisional key settled at the end.
@@ -156,86 +214,65 @@ public final class Ingest {
         case let .file(filePath, _):
             let fingerprint = try ContentHasher.hashFile(filePath)
             knownHash = ContactRecord.hashText(fingerprint.hash)
-            let previous = try database.read { db in try ContactStore(db).ingestedFile(at: path) }
             if let previous, previous.contentHash == knownHash, previous.size == fingerprint.size {
-                summary.skippedFiles += 1
+                fileSummary.skippedFiles = 1
                 logger.info("skipped \(path): unchanged since it was ingested")
-                return
+                return fileSummary
             }
             upstream = try FileSource(path: filePath)
         case .standardInput:
             upstream = FileSource(standardInputLabeled: path)
         }
+        if let knownHash, let previous, previous.contentHash != knownHash {
+            try store.forgetFile(at: path, previousHash: previous.contentHash)
+        }
         let hashing = HashingSource(upstream)
         let source = DecompressingSource(hashing)
         let stream = RecordStream(source: source, maxRecordSize: options.maxRecordSize, redactor: redactor)
-        var fileSummary = IngestSummary()
-        var prefetch: PrefetchingStream?
-        defer { prefetch?.cancel() }
+        let items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
+        defer { items.cancel() }
 
-        try database.writeWithoutTransaction { db in
-            try db.inTransaction(.immediate) {
-                let store = try ContactStore(db)
-                // Read again inside the write lock: another run may have ingested this file meanwhile.
-                let previous = try store.ingestedFile(at: path)
-                if let knownHash, let previous {
-                    if previous.contentHash == knownHash {
-                        fileSummary.skippedFiles = 1
-                        return .commit
-                    }
-                    try store.forgetFile(at: path, previousHash: previous.contentHash)
+        let deliveryKey = knownHash ?? "pending:\(UUID().uuidString)"
+        let file = SourceFile(path: path, fileHash: deliveryKey, ingestedAt: ingestedAt)
+        var records = 0
+        var rejects = 0
+        while let item = try items.next() {
+            switch item {
+            case let .record(record):
+                records += 1
+                switch try store.load(record, from: file) {
+                case .newVersion: fileSummary.newVersions += 1
+                case .repeatedVersion, .alreadyLoaded: fileSummary.duplicates += 1
                 }
-                let deliveryKey = knownHash ?? "pending:\(UUID().uuidString)"
-                let file = SourceFile(path: path, fileHash: deliveryKey, ingestedAt: ingestedAt)
-                var records = 0
-                var rejects = 0
-                let items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
-                prefetch = items
-                while let item = try items.next() {
-                    switch item {
-                    case let .record(record):
-                        records += 1
-                        switch try store.load(record, from: file) {
-                        case .newVersion: fileSummary.newVersions += 1
-                        case .repeatedVersion, .alreadyLoaded: fileSummary.duplicates += 1
-                        }
-                    case let .reject(chunk):
-                        rejects += 1
-                        try store.reject(chunk, from: file)
-                        fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: chunk.offset, message: chunk.reason))
-                    }
-                    if records & 255 == 0 { report(items.latestProgress, records) }
-                }
-                let fileHash = ContactRecord.hashText(hashing.hasher.finalize())
-                if knownHash == nil {
-                    if let previous, previous.contentHash == fileHash {
-                        fileSummary = IngestSummary()
-                        fileSummary.skippedFiles = 1
-                        return .rollback
-                    }
-                    // Standard input is not one file that changed: what earlier runs read from it
-                    // stays (forgetting it would make the result depend on the order of runs).
-                    try store.settleDeliveries(provisionalKey: deliveryKey, fileHash: fileHash)
-                }
-                let damage = source.damage.map { "\($0.reason) at compressed byte \($0.compressedOffset); the records before it were kept" }
-                if let damage {
-                    fileSummary.partialFiles = 1
-                    fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: stream.position, message: damage))
-                }
-                try store.recordFile(SourceFile(path: path, fileHash: fileHash, ingestedAt: ingestedAt), size: hashing.hasher.byteCount,
-                                     records: records, rejects: rejects, damage: damage)
-                fileSummary.records = records
-                fileSummary.rejects = rejects
-                return .commit
+            case let .reject(chunk):
+                rejects += 1
+                try store.reject(chunk, from: file)
+                fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: chunk.offset, message: chunk.reason))
             }
+            if records & 255 == 0 { report(items.latestProgress, records) }
         }
-        summary.records += fileSummary.records
-        summary.newVersions += fileSummary.newVersions
-        summary.duplicates += fileSummary.duplicates
-        summary.rejects += fileSummary.rejects
-        summary.partialFiles += fileSummary.partialFiles
-        summary.skippedFiles += fileSummary.skippedFiles
-        summary.diagnostics += fileSummary.diagnostics
+        let fileHash = ContactRecord.hashText(hashing.hasher.finalize())
+        if knownHash == nil {
+            if let previous, previous.contentHash == fileHash {
+                // The same bytes again on standard input: the caller rolls this back.
+                var skipped = IngestSummary()
+                skipped.skippedFiles = 1
+                return skipped
+            }
+            // Standard input is not one file that changed: what earlier runs read from it
+            // stays (forgetting it would make the result depend on the order of runs).
+            try store.settleDeliveries(provisionalKey: deliveryKey, fileHash: fileHash)
+        }
+        let damage = source.damage.map { "\($0.reason) at compressed byte \($0.compressedOffset); the records before it were kept" }
+        if let damage {
+            fileSummary.partialFiles = 1
+            fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: stream.position, message: damage))
+        }
+        try store.recordFile(SourceFile(path: path, fileHash: fileHash, ingestedAt: ingestedAt), size: hashing.hasher.byteCount,
+                             records: records, rejects: rejects, damage: damage)
+        fileSummary.records = records
+        fileSummary.rejects = rejects
+        return fileSummary
     }
 
     static func describe(_ error: Error) -> String {
