@@ -114,10 +114,12 @@ public final class Ingest {
         }
     }
 
-    /// Files are committed in batches of whole files, each file inside a savepoint of its own:
-    /// a file is never split between transactions, a failing file is rolled back alone, and a
-    /// run over thousands of small Firehose objects does not pay a commit (and the rewriting of
-    /// every index page it touched) per object. A batch closes after this many records.
+    /// Files are committed in batches of whole files: a file is never split between
+    /// transactions, and a run over thousands of small Firehose objects does not pay a commit
+    /// (and the rewriting of every index page it touched) per object. A batch closes after
+    /// this many records. When a file fails, the batch is rolled back and its other files are
+    /// loaded again without it, so nothing of the failing file is committed and nothing else
+    /// is lost. (Savepoints would do the same, but journal every page a file touches twice.)
     static let recordsPerBatch = 25_000
 
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
@@ -132,10 +134,12 @@ public final class Ingest {
             if case let .file(_, size) = item { return total + size }
             return total
         }
-        var bytesBefore: Int64 = 0
+        var bytesDone: Int64 = 0
         var lastReport = ContinuousClock.now
-        /// Files loaded in the open transaction: they count only once it commits.
-        var batch: [(path: String, summary: IngestSummary)] = []
+        /// Indices of the inputs still to load, and of those loaded in the open transaction.
+        var queue = Array(items.indices.reversed())
+        var batch: [(index: Int, summary: IngestSummary)] = []
+        var databaseFailed = false
 
         func fail(_ path: String, _ error: Error) {
             summary.failedFiles += 1
@@ -150,45 +154,60 @@ public final class Ingest {
                 for file in batch { summary.absorb(file.summary) }
                 batch = []
             }
-            for (index, item) in items.enumerated() {
+            /// The database cannot be written (full disk, I/O error): the open batch is lost with it; stop.
+            func abandon(_ error: Error, remaining: Int) {
+                if db.isInsideTransaction { try? db.rollback() }
+                for file in batch { fail(items[file.index].displayPath, error) }
+                batch = []
+                summary.failedFiles += remaining
+                databaseFailed = true
+            }
+            while let index = queue.popLast() {
+                let item = items[index]
                 let report: (Int64, Int) -> Void = { bytes, records in
                     guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
                     lastReport = ContinuousClock.now
-                    progress(IngestProgress(file: item.displayPath, filesDone: index, filesTotal: items.count, bytesDone: bytesBefore + bytes,
-                                            bytesTotal: bytesTotal, records: summary.records + records, elapsed: (ContinuousClock.now - clock).seconds))
+                    progress(IngestProgress(file: item.displayPath, filesDone: items.count - queue.count - 1, filesTotal: items.count,
+                                            bytesDone: bytesDone + bytes, bytesTotal: bytesTotal,
+                                            records: summary.records + batch.reduce(0) { $0 + $1.summary.records } + records,
+                                            elapsed: (ContinuousClock.now - clock).seconds))
                 }
+                // Standard input cannot be read twice, so it gets a transaction of its own.
+                let alone = item == .standardInput
                 do {
+                    if alone { try commitBatch() }
                     if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                    var fileSummary = IngestSummary()
-                    try db.inSavepoint {
-                        fileSummary = try ingest(item, in: db, redactor: redactor, ingestedAt: ingestedAt, report: report)
-                        return fileSummary.skippedFiles > 0 && fileSummary.records == 0 ? .rollback : .commit
+                    let fileSummary = try ingest(item, in: db, redactor: redactor, ingestedAt: ingestedAt, report: report)
+                    if alone, fileSummary.skippedFiles > 0 {
+                        // The same bytes as the last standard input: undo the reading, count it as skipped.
+                        try db.rollback()
+                        summary.absorb(fileSummary)
+                        continue
                     }
-                    batch.append((item.displayPath, fileSummary))
-                    if batch.reduce(0, { $0 + $1.summary.records }) >= Ingest.recordsPerBatch { try commitBatch() }
+                    batch.append((index, fileSummary))
+                    if alone || batch.reduce(0, { $0 + $1.summary.records }) >= Ingest.recordsPerBatch { try commitBatch() }
                 } catch {
                     if Ingest.isFatal(error) {
-                        // The database cannot be written: the open batch is lost with this file; stop here.
-                        if db.isInsideTransaction { try? db.rollback() }
-                        for file in batch { fail(file.path, error) }
-                        batch = []
                         fail(item.displayPath, error)
-                        summary.failedFiles += items.count - index - 1
-                        summary.seconds = (ContinuousClock.now - clock).seconds
-                        return
+                        abandon(error, remaining: queue.count)
+                        break
                     }
                     fail(item.displayPath, error)
+                    if db.isInsideTransaction { try? db.rollback() }
+                    // Load the rest of the batch again, without the failing file.
+                    queue.append(contentsOf: batch.map(\.index).reversed())
+                    batch = []
                 }
-                if case let .file(_, size) = item { bytesBefore += size }
+                if case let .file(_, size) = item { bytesDone += size }
             }
             do {
                 try commitBatch()
             } catch {
-                if db.isInsideTransaction { try? db.rollback() }
-                for file in batch { fail(file.path, error) }
-                batch = []
+                abandon(error, remaining: 0)
                 return
             }
+            // After a database failure the chain stage waits for the next run (pending_chain keeps its work).
+            guard !databaseFailed else { return }
             try db.inTransaction(.immediate) {
                 summary.chainLegs = try ChainResolver.resolvePending(db)
                 return .commit

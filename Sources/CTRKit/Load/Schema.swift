@@ -172,7 +172,6 @@ public enum Schema {
                 PRAGMA page_size = 16384;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -65536;
-                PRAGMA temp_store = MEMORY;
                 PRAGMA wal_autocheckpoint = 4096;
                 """)
         }
