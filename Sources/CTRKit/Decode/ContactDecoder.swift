@@ -140,20 +140,31 @@ public enum ContactDecoder {
     }
 
     /// Values are strings in Connect; other values are kept as their JSON text, null as null.
+    /// `attributesJSON` is the delivered object's own text when that is already what the
+    /// database stores (string or null values, each key once), so the common case costs a copy.
     private static func decodeAttributes(_ scanner: inout JSONScanner, into record: inout ContactRecord) throws {
         record.attributes = []
+        record.attributesJSON = "{}"
         guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue(depth: 1) }
+        let start = scanner.position
         var seen: [String: Int] = [:]
+        var verbatim = true
         try scanner.forEachMember(depth: 2) { key, scanner in
             let name = key.text(in: scanner.bytes)
+            let next = scanner.peek()
+            if next != UInt8(ascii: "\""), next != UInt8(ascii: "n") { verbatim = false }
             let value = try scanner.readAttributeValue(depth: 2)
             if let index = seen[name] {
                 record.attributes[index].value = value
+                verbatim = false
             } else {
                 seen[name] = record.attributes.count
                 record.attributes.append(.init(key: name, value: value))
             }
         }
+        record.attributesJSON = verbatim
+            ? String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]), as: UTF8.self)
+            : ContactRecord.encodeAttributes(record.attributes)
     }
 }
 

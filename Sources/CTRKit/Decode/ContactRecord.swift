@@ -33,6 +33,8 @@ public struct ContactRecord: Sendable, Equatable {
     public var transferCompleted: Timestamp?
     /// `Attributes` in delivery order; keys are case-sensitive; a repeated key keeps its last value.
     public var attributes: [Attribute]
+    /// `attributes` as the JSON object the database stores (each key once, values strings or null).
+    public var attributesJSON: String
     /// The record's text, byte for byte as delivered.
     public var rawJSON: String
     /// See `FramedChunk.contentHash`.
@@ -48,9 +50,21 @@ public struct ContactRecord: Sendable, Equatable {
     public init(contactId: String, rawJSON: String = "", contentHash: UInt64 = 0, offset: Int64 = 0) {
         self.contactId = contactId
         self.attributes = []
+        self.attributesJSON = "{}"
         self.rawJSON = rawJSON
         self.contentHash = contentHash
         self.offset = offset
+    }
+
+    /// The attributes as a JSON object, in delivery order, each key once.
+    public static func encodeAttributes(_ attributes: [Attribute]) -> String {
+        guard !attributes.isEmpty else { return "{}" }
+        var json = "{"
+        for (index, attribute) in attributes.enumerated() {
+            if index > 0 { json += "," }
+            json += JSONWriter.string(attribute.key) + ":" + (attribute.value.map(JSONWriter.string) ?? "null")
+        }
+        return json + "}"
     }
 
     /// The content hash as the database stores it: 16 lower-case hex digits, so text order is numeric order.

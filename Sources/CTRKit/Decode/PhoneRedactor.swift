@@ -61,6 +61,7 @@ public struct PhoneRedactor {
         for index in redacted.attributes.indices where redacted.attributes[index].value == number {
             redacted.attributes[index].value = token
         }
+        redacted.attributesJSON = ContactRecord.encodeAttributes(redacted.attributes)
         return redacted
     }
 

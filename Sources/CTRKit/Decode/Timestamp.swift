@@ -14,11 +14,18 @@ public struct Timestamp: Comparable, Hashable, Sendable {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the database's format (sub-second digits are dropped).
     public var text: String {
+        String(unsafeUninitializedCapacity: 20) { buffer in
+            write(into: buffer.baseAddress!)
+            return 20
+        }
+    }
+
+    /// Writes the 20 bytes of `text` without allocating: the load stage binds them directly.
+    func write(into out: UnsafeMutablePointer<UInt8>) {
         let seconds = epochSeconds
         let days = floorDiv(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
         let (year, month, day) = Timestamp.civil(fromDays: days)
-        var out = [UInt8](repeating: 0, count: 20)
         func put(_ value: Int, _ at: Int, _ width: Int) {
             var v = value
             for k in stride(from: at + width - 1, through: at, by: -1) {
@@ -32,7 +39,6 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         put(secondOfDay / 3600, 11, 2); out[13] = 58
         put(secondOfDay / 60 % 60, 14, 2); out[16] = 58
         put(secondOfDay % 60, 17, 2); out[19] = 90
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff][Z|±HH:MM|±HHMM]` (a space may stand for `T`; no zone

@@ -33,6 +33,19 @@ final class BoundStatement {
         }
     }
 
+    /// A timestamp as the database's text, formatted on the stack.
+    func bind(_ value: Timestamp?) {
+        defer { nextIndex += 1 }
+        guard let value else {
+            sqlite3_bind_null(handle, nextIndex)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            value.write(into: buffer.baseAddress!)
+            _ = sqlite3_bind_text(handle, nextIndex, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), 20, BoundStatement.transient)
+        }
+    }
+
     func bind(_ value: Int64?) {
         defer { nextIndex += 1 }
         guard let value else {

@@ -86,24 +86,13 @@ public final class ContactStore {
 
     private func bindContact(_ r: ContactRecord, hash: String, to s: BoundStatement) {
         s.bind(r.contactId); s.bind(r.instanceARN); s.bind(r.channel); s.bind(r.initiationMethod)
-        s.bind(r.initiation?.text); s.bind(r.connectedToSystem?.text); s.bind(r.disconnect?.text); s.bind(r.lastUpdate?.text)
+        s.bind(r.initiation); s.bind(r.connectedToSystem); s.bind(r.disconnect); s.bind(r.lastUpdate)
         s.bind(r.disconnectReason); s.bind(r.previousContactId); s.bind(r.nextContactId); s.bind(r.initialContactId)
-        s.bind(r.relatedContactId); s.bind(r.queueName); s.bind(r.queueARN); s.bind(r.enqueue?.text); s.bind(r.dequeue?.text)
-        s.bind(r.queueDuration); s.bind(r.agentUsername); s.bind(r.agentARN); s.bind(r.connectedToAgent?.text)
+        s.bind(r.relatedContactId); s.bind(r.queueName); s.bind(r.queueARN); s.bind(r.enqueue); s.bind(r.dequeue)
+        s.bind(r.queueDuration); s.bind(r.agentUsername); s.bind(r.agentARN); s.bind(r.connectedToAgent)
         s.bind(r.agentInteraction); s.bind(r.customerHold); s.bind(r.numberOfHolds); s.bind(r.longestHold); s.bind(r.afterContactWork)
-        s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted?.text)
-        s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash); s.bind(ContactStore.attributesJSON(r.attributes))
-    }
-
-    /// The attributes as a JSON object, in delivery order, each key once.
-    static func attributesJSON(_ attributes: [ContactRecord.Attribute]) -> String {
-        guard !attributes.isEmpty else { return "{}" }
-        var json = "{"
-        for (index, attribute) in attributes.enumerated() {
-            if index > 0 { json += "," }
-            json += JSONWriter.string(attribute.key) + ":" + (attribute.value.map(JSONWriter.string) ?? "null")
-        }
-        return json + "}"
+        s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted)
+        s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash); s.bind(r.attributesJSON)
     }
 
     /// The current record changed: its chain must be recomputed.
