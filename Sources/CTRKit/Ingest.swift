@@ -147,6 +147,12 @@ public final class Ingest {
                                                   message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
         }
 
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        let checkpointer = Checkpointer(databasePath: databasePath)
+        defer {
+            checkpointer.stop()
+            try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 4096") }
+        }
         try database.writeWithoutTransaction { db in
             func commitBatch() throws {
                 guard db.isInsideTransaction else { return }
