@@ -28,48 +28,67 @@ public enum ChainResolver {
         var inCycle: Bool
     }
 
+    /// How many pending legs one step takes; their groups are loaded together.
+    static let seedsPerStep = 5_000
+
     /// Resolves every pending leg and its group; returns how many legs were examined.
+    ///
+    /// Each step takes a slice of `pending_chain`, closes it over the links in both directions
+    /// with one recursive query (so every leg whose chain or outcome can depend on a pending
+    /// one is in), resolves that closed set in memory, and writes back only what changed.
     @discardableResult
     public static func resolvePending(_ db: Database) throws -> Int {
-        let fetchLeg = try db.makeStatement(sql: """
-            SELECT contact_id, previous_contact_id, next_contact_id, initial_contact_id, initiation_method,
-                   enqueue_ts IS NOT NULL, connected_to_agent_ts IS NOT NULL
-            FROM contacts WHERE contact_id = ?
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS chain_seeds (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS chain_group (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             """)
-        let fetchChildren = try db.makeStatement(sql: "SELECT contact_id FROM contacts WHERE previous_contact_id = ?")
-        let fetchPointers = try db.makeStatement(sql: "SELECT contact_id FROM contacts WHERE next_contact_id = ?")
-        let update = try db.makeStatement(sql: """
+        let update = try BoundStatement(db, """
             UPDATE contacts SET chain_id = ?1, chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
-            WHERE contact_id = ?7 AND (chain_id IS NOT ?1 OR chain_depth IS NOT ?2 OR outcome IS NOT ?3
-                OR missing_parent != ?4 OR missing_next != ?5 OR in_cycle != ?6)
+            WHERE contact_id = ?7
             """)
-        let unmark = try db.makeStatement(sql: "DELETE FROM pending_chain WHERE contact_id = ?")
         var examined = 0
         while true {
-            let seeds = try String.fetchAll(db, sql: "SELECT contact_id FROM pending_chain LIMIT 500")
-            if seeds.isEmpty { break }
-            for seed in seeds {
-                var legs: [String: Leg] = [:]
-                var ids: Set<String> = [seed]
-                var queue = [seed]
-                while let id = queue.popLast() {
-                    var neighbours: [String] = []
-                    if let row = try Row.fetchOne(fetchLeg, arguments: [id]) {
-                        let leg = Leg(id: row[0], previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6])
-                        legs[id] = leg
-                        neighbours += [leg.previous, leg.next].compactMap { $0 }
-                    }
-                    neighbours += try String.fetchAll(fetchChildren, arguments: [id])
-                    neighbours += try String.fetchAll(fetchPointers, arguments: [id])
-                    for n in neighbours where ids.insert(n).inserted { queue.append(n) }
+            try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
+            try db.execute(sql: "INSERT INTO chain_seeds SELECT contact_id FROM pending_chain LIMIT ?", arguments: [seedsPerStep])
+            if db.changesCount == 0 { break }
+            try db.execute(sql: """
+                INSERT INTO chain_group
+                WITH RECURSIVE linked(id) AS (
+                    SELECT id FROM chain_seeds
+                    UNION SELECT c.previous_contact_id FROM linked JOIN contacts c ON c.contact_id = linked.id WHERE c.previous_contact_id IS NOT NULL
+                    UNION SELECT c.next_contact_id FROM linked JOIN contacts c ON c.contact_id = linked.id WHERE c.next_contact_id IS NOT NULL
+                    UNION SELECT c.contact_id FROM linked JOIN contacts c ON c.previous_contact_id = linked.id
+                    UNION SELECT c.contact_id FROM linked JOIN contacts c ON c.next_contact_id = linked.id
+                )
+                SELECT id FROM linked
+                """)
+            var legs: [String: Leg] = [:]
+            var current: [String: Resolution] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.contact_id, c.previous_contact_id, c.next_contact_id, c.initial_contact_id, c.initiation_method,
+                       c.enqueue_ts IS NOT NULL, c.connected_to_agent_ts IS NOT NULL,
+                       c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle
+                FROM chain_group g JOIN contacts c ON c.contact_id = g.id
+                """)
+            while let row = try rows.next() {
+                let id: String = row[0]
+                legs[id] = Leg(id: id, previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6])
+                if let chainId: String = row[7] {
+                    current[id] = Resolution(chainId: chainId, depth: row[8] ?? -1, outcome: row[9], missingParent: row[10], missingNext: row[11], inCycle: row[12])
                 }
-                for (id, resolution) in resolve(legs) {
-                    try update.execute(arguments: [resolution.chainId, resolution.depth, resolution.outcome,
-                                                   resolution.missingParent, resolution.missingNext, resolution.inCycle, id])
-                }
-                for id in ids { try unmark.execute(arguments: [id]) }
-                examined += legs.count
             }
+            for (id, resolution) in resolve(legs) where current[id] != resolution {
+                update.bind(resolution.chainId)
+                update.bind(Int64(resolution.depth))
+                update.bind(resolution.outcome)
+                update.bind(resolution.missingParent ? Int64(1) : 0)
+                update.bind(resolution.missingNext ? Int64(1) : 0)
+                update.bind(resolution.inCycle ? Int64(1) : 0)
+                update.bind(id)
+                try update.run()
+            }
+            try db.execute(sql: "DELETE FROM pending_chain WHERE contact_id IN (SELECT id FROM chain_group)")
+            examined += legs.count
         }
         return examined
     }
