@@ -171,7 +171,7 @@ public enum Schema {
             try db.execute(sql: """
                 PRAGMA page_size = 16384;
                 PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -65536;
+                PRAGMA cache_size = -131072;
                 PRAGMA wal_autocheckpoint = 4096;
                 """)
         }
