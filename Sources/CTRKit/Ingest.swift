@@ -168,8 +168,19 @@ public final class Ingest {
                 summary.failedFiles += remaining
                 databaseFailed = true
             }
+            let store = try ContactStore(db)
+            var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
+            func prepare(_ index: Int) -> Result<PreparedInput, Error> {
+                Result { try PreparedInput(items[index], maxRecordSize: options.maxRecordSize, redactor: redactor) }
+            }
             while let index = queue.popLast() {
                 let item = items[index]
+                let prepared = upcoming?.index == index ? upcoming!.input : prepare(index)
+                upcoming = nil
+                // Start decoding the next file now (never standard input: it is read only when its turn comes).
+                if let next = queue.last, items[next] != .standardInput, item != .standardInput {
+                    upcoming = (next, prepare(next))
+                }
                 let report: (Int64, Int) -> Void = { bytes, records in
                     guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
                     lastReport = ContinuousClock.now
@@ -178,12 +189,20 @@ public final class Ingest {
                                             records: summary.records + batch.reduce(0) { $0 + $1.summary.records } + records,
                                             elapsed: (ContinuousClock.now - clock).seconds))
                 }
+                // A file that cannot be opened fails before anything of it reaches the batch.
+                let input: PreparedInput
+                do {
+                    input = try prepared.get()
+                } catch {
+                    fail(item.displayPath, error)
+                    continue
+                }
                 // Standard input cannot be read twice, so it gets a transaction of its own.
                 let alone = item == .standardInput
                 do {
                     if alone { try commitBatch() }
                     if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                    let fileSummary = try ingest(item, in: db, redactor: redactor, ingestedAt: ingestedAt, report: report)
+                    let fileSummary = try ingest(input, with: store, ingestedAt: ingestedAt, report: report)
                     if alone, fileSummary.skippedFiles > 0 {
                         // The same bytes as the last standard input: undo the reading, count it as skipped.
                         try db.rollback()
@@ -203,6 +222,7 @@ public final class Ingest {
                     // Load the rest of the batch again, without the failing file.
                     queue.append(contentsOf: batch.map(\.index).reversed())
                     batch = []
+                    upcoming = nil
                 }
                 if case let .file(_, size) = item { bytesDone += size }
             }
@@ -224,38 +244,65 @@ public final class Ingest {
     }
 
     /// Loads one input inside the caller's transaction; returns what it did.
-    private func ingest(_ item: InputItem, in db: Database, redactor: PhoneRedactor?, ingestedAt: String,
+    /// An input opened and being decoded ahead of the loading thread: the next file's records
+    /// are ready when the current file's transaction work ends, so the loader never waits.
+    final class PreparedInput {
+        let item: InputItem
+        /// The fingerprint of a file (nil for standard input, fingerprinted while read).
+        let knownHash: String?
+        let size: Int64?
+        let hashing: HashingSource
+        let source: DecompressingSource
+        let stream: RecordStream
+        let items: PrefetchingStream
+
+        init(_ item: InputItem, maxRecordSize: Int, redactor: PhoneRedactor?) throws {
+            self.item = item
+            let upstream: FileSource
+            switch item {
+            case let .file(filePath, _):
+                let fingerprint = try ContentHasher.hashFile(filePath)
+                knownHash = ContactRecord.hashText(fingerprint.hash)
+                size = fingerprint.size
+                upstream = try FileSource(path: filePath)
+            case .standardInput:
+                knownHash = nil
+                size = nil
+                upstream = FileSource(standardInputLabeled: item.displayPath)
+            }
+            let hashing = HashingSource(upstream)
+            self.hashing = hashing
+            source = DecompressingSource(hashing)
+            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, redactor: redactor)
+            items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
+        }
+
+        deinit { items.cancel() }
+    }
+
+    /// Loads one prepared input inside the caller's transaction; returns what it did.
+    private func ingest(_ input: PreparedInput, with store: ContactStore, ingestedAt: String,
                         report: (Int64, Int) -> Void) throws -> IngestSummary {
-        let path = item.displayPath
+        let path = input.item.displayPath
         var fileSummary = IngestSummary()
-        let store = try ContactStore(db)
         let previous = try store.ingestedFile(at: path)
         // A file is fingerprinted before it is read, so an unchanged file costs one fast pass
         // and its deliveries are keyed by content from the first record on. Standard input is
         // fingerprinted while it is read, under a provisional key settled at the end.
-        var knownHash: String?
-        let upstream: FileSource
-        switch item {
-        case let .file(filePath, _):
-            let fingerprint = try ContentHasher.hashFile(filePath)
-            knownHash = ContactRecord.hashText(fingerprint.hash)
-            if let previous, previous.contentHash == knownHash, previous.size == fingerprint.size {
+        let knownHash = input.knownHash
+        if let knownHash, let previous {
+            if previous.contentHash == knownHash, previous.size == input.size {
+                input.items.cancel()
                 fileSummary.skippedFiles = 1
                 logger.info("skipped \(path): unchanged since it was ingested")
                 return fileSummary
             }
-            upstream = try FileSource(path: filePath)
-        case .standardInput:
-            upstream = FileSource(standardInputLabeled: path)
-        }
-        if let knownHash, let previous, previous.contentHash != knownHash {
             try store.forgetFile(at: path, previousHash: previous.contentHash)
         }
-        let hashing = HashingSource(upstream)
-        let source = DecompressingSource(hashing)
-        let stream = RecordStream(source: source, maxRecordSize: options.maxRecordSize, redactor: redactor)
-        let items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
-        defer { items.cancel() }
+        let hashing = input.hashing
+        let source = input.source
+        let stream = input.stream
+        let items = input.items
 
         let deliveryKey = knownHash ?? "pending:\(UUID().uuidString)"
         let file = SourceFile(path: path, fileHash: deliveryKey, ingestedAt: ingestedAt)
