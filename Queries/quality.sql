@@ -22,11 +22,11 @@ UNION ALL
 SELECT 'cycle', COUNT(*), MIN(contact_id) FROM legs WHERE in_cycle = 1
 UNION ALL
 SELECT 'duplicate_deliveries', COALESCE(SUM(deliveries - 1), 0), MIN(CASE WHEN deliveries > 1 THEN contact_id END)
-FROM contact_versions
+FROM versions
 UNION ALL
 SELECT 'conflicting_versions', COUNT(*), MIN(contact_id)
 FROM legs l
-WHERE EXISTS (SELECT 1 FROM contact_versions a JOIN contact_versions b
+WHERE EXISTS (SELECT 1 FROM versions a JOIN versions b
                   ON b.contact_id = a.contact_id AND b.last_update_ms = a.last_update_ms AND b.content_hash > a.content_hash
               WHERE a.contact_id = l.contact_id)
 UNION ALL

@@ -24,7 +24,9 @@ public enum LoadOutcome: Equatable, Sendable {
 public final class ContactStore {
     private let db: Database
     private let insertDelivery: BoundStatement
-    private let upsertVersion: BoundStatement
+    private let countVersion: BoundStatement
+    private let insertRaw: BoundStatement
+    private let insertVersion: BoundStatement
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
     private let markPending: BoundStatement
@@ -36,11 +38,11 @@ public final class ContactStore {
             INSERT INTO deliveries (file_hash, byte_offset, contact_id, content_hash, source_file)
             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
-        upsertVersion = try BoundStatement(db, """
-            INSERT INTO contact_versions (contact_id, last_update_ts, last_update_ms, content_hash, source_file, byte_offset, deliveries, raw_json)
-            VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-            ON CONFLICT (contact_id, content_hash) DO UPDATE SET deliveries = deliveries + 1
-            RETURNING deliveries
+        countVersion = try BoundStatement(db, "UPDATE versions SET deliveries = deliveries + 1 WHERE contact_id = ? AND content_hash = ?")
+        insertRaw = try BoundStatement(db, "INSERT INTO raw_records (raw_json) VALUES (?)")
+        insertVersion = try BoundStatement(db, """
+            INSERT INTO versions (contact_id, content_hash, last_update_ts, last_update_ms, source_file, byte_offset, deliveries, raw_id)
+            VALUES (?, ?, ?, ?, ?, ?, 1, last_insert_rowid())
             """)
         let columns = Schema.recordColumns
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
@@ -68,14 +70,20 @@ public final class ContactStore {
         try insertDelivery.run()
         guard insertDelivery.changes == 1 else { return .alreadyLoaded }
 
-        upsertVersion.bind(record.contactId)
-        upsertVersion.bind(record.lastUpdate?.text)
-        upsertVersion.bind(record.lastUpdate?.epochMilliseconds)
-        upsertVersion.bind(hash)
-        upsertVersion.bind(file.path)
-        upsertVersion.bind(record.offset)
-        upsertVersion.bind(record.rawJSON)
-        guard try upsertVersion.run() == 1 else { return .repeatedVersion }
+        // A version seen before only counts one more delivery; a new one stores its raw text.
+        countVersion.bind(record.contactId)
+        countVersion.bind(hash)
+        try countVersion.run()
+        guard countVersion.changes == 0 else { return .repeatedVersion }
+        insertRaw.bind(record.rawJSON)
+        try insertRaw.run()
+        insertVersion.bind(record.contactId)
+        insertVersion.bind(hash)
+        insertVersion.bind(record.lastUpdate)
+        insertVersion.bind(record.lastUpdate?.epochMilliseconds)
+        insertVersion.bind(file.path)
+        insertVersion.bind(record.offset)
+        try insertVersion.run()
 
         bindContact(record, hash: hash, to: upsertContact)
         try upsertContact.run()
@@ -150,10 +158,11 @@ public final class ContactStore {
                        arguments: [previousHash])
         try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?", arguments: [previousHash])
         try db.execute(sql: """
-            UPDATE contact_versions SET deliveries = deliveries -
-                (SELECT n FROM forgotten f WHERE f.contact_id = contact_versions.contact_id AND f.content_hash = contact_versions.content_hash)
+            UPDATE versions SET deliveries = deliveries -
+                (SELECT n FROM forgotten f WHERE f.contact_id = versions.contact_id AND f.content_hash = versions.content_hash)
             WHERE (contact_id, content_hash) IN (SELECT contact_id, content_hash FROM forgotten);
-            DELETE FROM contact_versions WHERE deliveries <= 0;
+            DELETE FROM raw_records WHERE id IN (SELECT raw_id FROM versions WHERE deliveries <= 0);
+            DELETE FROM versions WHERE deliveries <= 0;
             """)
         let touched = try String.fetchAll(db, sql: "SELECT DISTINCT contact_id FROM forgotten")
         for contactId in touched { try restoreNewestVersion(of: contactId) }
@@ -164,9 +173,9 @@ public final class ContactStore {
     public func settleDeliveries(provisionalKey: String, fileHash: String) throws {
         let arguments: StatementArguments = [provisionalKey, fileHash]
         try db.execute(sql: """
-            UPDATE contact_versions SET deliveries = deliveries - (
+            UPDATE versions SET deliveries = deliveries - (
                 SELECT COUNT(*) FROM deliveries p JOIN deliveries f ON f.file_hash = ?2 AND f.byte_offset = p.byte_offset
-                WHERE p.file_hash = ?1 AND p.contact_id = contact_versions.contact_id AND p.content_hash = contact_versions.content_hash)
+                WHERE p.file_hash = ?1 AND p.contact_id = versions.contact_id AND p.content_hash = versions.content_hash)
             WHERE contact_id IN (SELECT contact_id FROM deliveries WHERE file_hash = ?1)
             """, arguments: arguments)
         try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?1 AND byte_offset IN (SELECT byte_offset FROM deliveries WHERE file_hash = ?2)",

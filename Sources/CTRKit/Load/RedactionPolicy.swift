@@ -31,7 +31,7 @@ public enum RedactionPolicy {
             guard check == redactor.keyCheck else { throw Failure.differentKey }
             return redactor
         }
-        let hasContacts = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contact_versions)") ?? false
+        let hasContacts = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM versions)") ?? false
         guard !hasContacts else { throw Failure.databaseHoldsClearNumbers }
         try db.execute(sql: "INSERT INTO metadata (key, value) VALUES ('redaction', ?), ('redaction_key_check', ?)",
                        arguments: [PhoneRedactor.scheme, redactor.keyCheck])

@@ -84,17 +84,30 @@ public enum Schema {
                 CREATE INDEX contacts_initial ON contacts(initial_contact_id) WHERE initial_contact_id IS NOT NULL;
                 CREATE INDEX contacts_chain ON contacts(chain_id);
 
-                CREATE TABLE contact_versions (
+                -- Every distinct version: small rows here, the raw text apart in raw_records, so
+                -- that counting and comparing versions never reads hundreds of MB of JSON.
+                -- contact_versions (a view) puts them together as SPEC section 3 names them.
+                CREATE TABLE versions (
                     contact_id TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
                     last_update_ts TEXT,
                     last_update_ms INTEGER,
-                    content_hash TEXT NOT NULL,
                     source_file TEXT NOT NULL,
                     byte_offset INTEGER NOT NULL,
                     deliveries INTEGER NOT NULL,
-                    raw_json TEXT NOT NULL,
-                    UNIQUE (contact_id, content_hash)
+                    raw_id INTEGER NOT NULL,
+                    PRIMARY KEY (contact_id, content_hash)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE raw_records (
+                    id INTEGER PRIMARY KEY,
+                    raw_json TEXT NOT NULL
                 );
+
+                CREATE VIEW contact_versions AS
+                SELECT v.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, v.source_file,
+                       v.byte_offset, v.deliveries, r.raw_json
+                FROM versions v JOIN raw_records r ON r.id = v.raw_id;
 
                 -- one row per record read: what makes re-reading a file count nothing twice
                 CREATE TABLE deliveries (
