@@ -6,9 +6,10 @@
 --   :interval  15m, 30m, 1h, 1d, 1w or total;  :tz  the IANA time zone of the intervals
 --   :from :to  the report's range as UTC text (inclusive, exclusive), or null
 --   :queues    a JSON array of queue names to keep, or null for all
---   :total_start  with --interval total, the interval_start to show (--from, or the earliest leg)
+-- interval_key is the interval's start in epoch seconds; a report groups by it and shows
+-- ctr_interval_label(interval_key, :interval, :tz, :total_start) as interval_start, so the
+-- label is made once per row of output rather than once per leg.
 SELECT l.*,
-       ctr_interval_start(l.bucket_ts, :interval, :tz, :total_start) AS interval_start,
        ctr_interval_key(l.bucket_ts, :interval, :tz) AS interval_key
 FROM (
     SELECT c.*,

@@ -3,7 +3,7 @@
 -- parameters: :short_abandon  short-abandon threshold in seconds (--short-abandon, default 5)
 -- Over queued legs. A leg is abandoned when it was not answered and no next leg exists
 -- (SPEC section 4), so callback requests and transfers are not abandons.
-SELECT interval_start,
+SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS contacts_queued,
        COUNT(CASE WHEN outcome = 'abandoned' THEN 1 END) AS abandoned,
@@ -16,5 +16,5 @@ SELECT interval_start,
        COUNT(CASE WHEN outcome = 'unresolved' THEN 1 END) AS unresolved
 FROM legs
 WHERE enqueue_ts IS NOT NULL
-GROUP BY interval_key, interval_start, queue_name
+GROUP BY interval_key, queue_name
 ORDER BY interval_key, queue_name

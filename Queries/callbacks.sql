@@ -7,7 +7,7 @@
 -- A request is answered when one of them reached an agent; avg_time_to_agent_s is the first
 -- such connected_to_agent_ts minus the originating leg's enqueue_ts, over answered requests.
 WITH RECURSIVE requests AS (
-    SELECT contact_id, interval_key, interval_start, queue_name, enqueue_ts, next_contact_id
+    SELECT contact_id, interval_key, queue_name, enqueue_ts, next_contact_id
     FROM legs
     WHERE outcome = 'callback'
 ),
@@ -29,7 +29,7 @@ answered AS (
     WHERE connected_to_agent_ts IS NOT NULL
     GROUP BY request_id
 )
-SELECT r.interval_start,
+SELECT ctr_interval_label(r.interval_key, :interval, :tz, :total_start) AS interval_start,
        r.queue_name AS queue,
        COUNT(*) AS callbacks_requested,
        COUNT(a.request_id) AS callbacks_answered,
@@ -38,5 +38,5 @@ SELECT r.interval_start,
                  COUNT(unixepoch(a.first_agent_ts) - unixepoch(r.enqueue_ts))) AS avg_time_to_agent_s
 FROM requests r
 LEFT JOIN answered a ON a.request_id = r.contact_id
-GROUP BY r.interval_key, r.interval_start, r.queue_name
+GROUP BY r.interval_key, r.queue_name
 ORDER BY r.interval_key, r.queue_name

@@ -7,12 +7,12 @@
 WITH queued AS (
     SELECT *,
            ROW_NUMBER() OVER w AS queue_rank,
-           COUNT(queue_s) OVER (PARTITION BY interval_key, interval_start, queue_name) AS measured
+           COUNT(queue_s) OVER (PARTITION BY interval_key, queue_name) AS measured
     FROM legs
     WHERE enqueue_ts IS NOT NULL
-    WINDOW w AS (PARTITION BY interval_key, interval_start, queue_name ORDER BY queue_s IS NULL, queue_s)
+    WINDOW w AS (PARTITION BY interval_key, queue_name ORDER BY queue_s IS NULL, queue_s)
 )
-SELECT interval_start,
+SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS contacts_queued,
        COUNT(connected_to_agent_ts) AS contacts_answered,
@@ -25,5 +25,5 @@ SELECT interval_start,
                  COUNT(CASE WHEN connected_to_agent_ts IS NOT NULL THEN queue_s END)) AS avg_answer_s,
        ctr_ratio(100 * COUNT(CASE WHEN outcome IN ('answered', 'abandoned', 'callback') AND queue_s < :sl THEN 1 END), COUNT(*)) AS service_level_pct
 FROM queued
-GROUP BY interval_key, interval_start, queue_name
+GROUP BY interval_key, queue_name
 ORDER BY interval_key, queue_name

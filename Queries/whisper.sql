@@ -5,7 +5,7 @@
 -- agent whisper = connected_to_system_ts - dequeue_ts; outbound whisper = connected_to_agent_ts
 -- - connected_to_system_ts. Missing timestamps and negative gaps are left out (the quality
 -- report counts the negative ones).
-SELECT interval_start,
+SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS callbacks_dequeued,
        COUNT(connected_to_agent_ts) AS callbacks_connected,
@@ -17,5 +17,5 @@ SELECT interval_start,
        MAX(CASE WHEN outbound_whisper_s >= 0 THEN outbound_whisper_s END) AS max_outbound_whisper_s
 FROM legs
 WHERE initiation_method = 'CALLBACK' AND dequeue_ts IS NOT NULL
-GROUP BY interval_key, interval_start, queue_name
+GROUP BY interval_key, queue_name
 ORDER BY interval_key, queue_name

@@ -20,7 +20,7 @@ struct ReportCatalogTests {
             #expect(report.path.hasSuffix("/\(report.name).sql"))
             #expect(report.sql.hasPrefix("-- name: \(report.name)\n"))
         }
-        #expect(catalog.legsSQL.contains("ctr_interval_start"))
+        #expect(catalog.legsSQL.contains("ctr_interval_key"))
         #expect(!catalog.reports.contains { $0.name.hasPrefix("_") })
     }
 
@@ -39,7 +39,7 @@ struct ReportCatalogTests {
         let legs = try String(contentsOfFile: ReportFixture.queriesFolder + "/_legs.sql", encoding: .utf8)
         let folder = try Self.temporaryFolder([
             "_legs.sql": legs,
-            "legs-count.sql": "-- name: legs-count\n-- description: Legs per interval.\n-- parameters: none\nSELECT interval_start, COUNT(*) AS legs FROM legs GROUP BY interval_key, interval_start ORDER BY interval_key\n",
+            "legs-count.sql": "-- name: legs-count\n-- description: Legs per interval.\n-- parameters: none\nSELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start, COUNT(*) AS legs FROM legs GROUP BY interval_key ORDER BY interval_key\n",
             "notes.txt": "not a query",
         ])
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -100,17 +100,17 @@ public struct ReportRunner {
 /// SQL functions the reports call.
 enum ReportFunctions {
     static func register(in db: Database, bucketer: IntervalBucketer) {
-        // ctr_interval_start(ts, interval, tz, total_start): the interval's start as text with offset.
-        db.add(function: DatabaseFunction("ctr_interval_start", argumentCount: 4, pure: true) { values in
-            if bucketer.interval == .total { return String.fromDatabaseValue(values[3]) }
-            guard let t = seconds(values[0]) else { return nil }
-            return bucketer.format(bucketer.intervalStart(t))
-        })
-        // ctr_interval_key(ts, interval, tz): the interval's start in epoch seconds, for sorting.
+        // ctr_interval_key(ts, interval, tz): the start of the interval holding ts, in epoch seconds.
         db.add(function: DatabaseFunction("ctr_interval_key", argumentCount: 3, pure: true) { values in
             if bucketer.interval == .total { return 0 }
             guard let t = seconds(values[0]) else { return nil }
             return bucketer.intervalStart(t)
+        })
+        // ctr_interval_label(key, interval, tz, total_start): that start as text with its offset.
+        db.add(function: DatabaseFunction("ctr_interval_label", argumentCount: 4, pure: true) { values in
+            if bucketer.interval == .total { return String.fromDatabaseValue(values[3]) }
+            guard let key = Int64.fromDatabaseValue(values[0]) else { return nil }
+            return bucketer.format(key)
         })
         // ctr_ratio(numerator, denominator): rounded to 2 decimals, half away from zero, exactly.
         db.add(function: DatabaseFunction("ctr_ratio", argumentCount: 2, pure: true) { values in
@@ -119,8 +119,8 @@ enum ReportFunctions {
     }
 
     private static func seconds(_ value: DatabaseValue) -> Int64? {
-        guard let text = String.fromDatabaseValue(value) else { return nil }
-        return Timestamp.parse(text)?.epochSeconds
+        guard case var .string(text) = value.storage else { return nil }
+        return text.withUTF8 { Timestamp.parse($0) }?.epochSeconds
     }
 
     /// Integers are divided exactly (so 0.125 rounds to 0.13, as the definition says), not
