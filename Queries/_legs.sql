@@ -12,7 +12,13 @@
 SELECT l.*,
        ctr_interval_key(l.bucket_ts, :interval, :tz) AS interval_key
 FROM (
-    SELECT c.*,
+    -- The columns reports use; a report that needs another joins contacts on contact_id.
+    -- (Fewer columns keep the relation small where SQLite materialises or sorts it.)
+    SELECT c.contact_id, c.channel, c.initiation_method, c.initiation_ts, c.connected_to_system_ts,
+           c.disconnect_ts, c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
+           c.queue_name, c.enqueue_ts, c.dequeue_ts, c.queue_duration_s, c.agent_username,
+           c.connected_to_agent_ts, c.chain_id, c.chain_depth, c.outcome,
+           c.missing_parent, c.missing_next, c.in_cycle,
            -- a leg whose chosen timestamp is null falls back to its initiation_ts (SPEC section 1)
            COALESCE(CASE :by WHEN 'enqueue' THEN c.enqueue_ts WHEN 'initiation' THEN c.initiation_ts ELSE c.disconnect_ts END,
                     c.initiation_ts) AS bucket_ts,

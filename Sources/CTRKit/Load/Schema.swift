@@ -195,6 +195,10 @@ public enum Schema {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(30)
+        // Reports sort and group in memory: temporary files would write to disk for a read.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
+        }
         return config
     }
 }

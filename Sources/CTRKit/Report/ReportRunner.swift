@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The options of `ctrdb report` (SPEC section 1).
 public struct ReportParameters: Sendable {
@@ -101,11 +102,9 @@ public struct ReportRunner {
 enum ReportFunctions {
     static func register(in db: Database, bucketer: IntervalBucketer) {
         // ctr_interval_key(ts, interval, tz): the start of the interval holding ts, in epoch seconds.
-        db.add(function: DatabaseFunction("ctr_interval_key", argumentCount: 3, pure: true) { values in
-            if bucketer.interval == .total { return 0 }
-            guard let t = seconds(values[0]) else { return nil }
-            return bucketer.intervalStart(t)
-        })
+        // Called once per leg, so it is registered through SQLite's C API: GRDB's function
+        // wrapper boxes every argument, which cost more than the bucketing itself.
+        registerIntervalKey(in: db, bucketer: bucketer)
         // ctr_interval_label(key, interval, tz, total_start): that start as text with its offset.
         db.add(function: DatabaseFunction("ctr_interval_label", argumentCount: 4, pure: true) { values in
             if bucketer.interval == .total { return String.fromDatabaseValue(values[3]) }
@@ -115,6 +114,25 @@ enum ReportFunctions {
         // ctr_ratio(numerator, denominator): rounded to 2 decimals, half away from zero, exactly.
         db.add(function: DatabaseFunction("ctr_ratio", argumentCount: 2, pure: true) { values in
             ratio(values[0], values[1])
+        })
+    }
+
+    private static func registerIntervalKey(in db: Database, bucketer: IntervalBucketer) {
+        let context = Unmanaged.passRetained(bucketer).toOpaque()
+        sqlite3_create_function_v2(db.sqliteConnection, "ctr_interval_key", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, context, { ctx, _, argv in
+            let bucketer = Unmanaged<IntervalBucketer>.fromOpaque(sqlite3_user_data(ctx)!).takeUnretainedValue()
+            guard let value = argv?[0], let text = sqlite3_value_text(value) else {
+                sqlite3_result_null(ctx)
+                return
+            }
+            let count = Int(sqlite3_value_bytes(value))
+            guard let instant = Timestamp.parse(UnsafeBufferPointer(start: text, count: count)) else {
+                sqlite3_result_null(ctx)
+                return
+            }
+            sqlite3_result_int64(ctx, bucketer.interval == .total ? 0 : bucketer.intervalStart(instant.epochSeconds))
+        }, nil, nil, { context in
+            if let context { Unmanaged<IntervalBucketer>.fromOpaque(context).release() }
         })
     }
 
