@@ -372,3 +372,39 @@ extension IngestTests {
         #expect(try rows(db, "SELECT contact_id FROM contacts WHERE in_cycle = 1 ORDER BY 1") == [["loop1"], ["loop2"]])
     }
 }
+
+/// Legs with no links get their chain values at load time; these pin down the cases where
+/// that shortcut must not be taken.
+extension IngestTests {
+    @Test func aLinkFreeParentArrivingAfterItsChildCountsTheChild() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("c.db")
+        // Run 1: the transfer leg names its parent, which is not loaded yet.
+        try ingest([try folder.write("child.json", ctr("child", method: "TRANSFER", previous: "parent", initial: "parent", answered: true))], into: db)
+        // Run 2: the parent itself names nobody (no NextContactId), queued and not answered.
+        try ingest([try folder.write("parent.json", ctr("parent"))], into: db)
+        #expect(try rows(db, "SELECT contact_id, chain_id, chain_depth, outcome FROM contacts ORDER BY contact_id")
+            == [["child", "parent", "1", "answered"], ["parent", "parent", "0", "transfer"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM pending_chain") == [["0"]])
+    }
+
+    @Test func aLinkFreeLegIsResolvedAtLoadExactlyAsTheChainStageWould() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("s.db")
+        try ingest([try folder.write("a.json", ctr("abandoned") + ctr("answered", answered: true) + ctr("ivr", queue: nil))], into: db)
+        #expect(try rows(db, "SELECT contact_id, chain_id, chain_depth, outcome, missing_parent, missing_next, in_cycle FROM contacts ORDER BY contact_id")
+            == [["abandoned", "abandoned", "0", "abandoned", "0", "0", "0"],
+                ["answered", "answered", "0", "answered", "0", "0", "0"],
+                ["ivr", "ivr", "0", "NULL", "0", "0", "0"]])
+    }
+
+    @Test func aLegThatLosesItsLinkInANewerVersionReleasesItsParent() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("l.db")
+        try ingest([try folder.write("1.json", ctr("p") + ctr("c", method: "CALLBACK", previous: "p", lastUpdate: "2024-03-12T10:10:00Z"))], into: db)
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'p'") == [["callback"]])
+        // A later copy of c without PreviousContactId: p has no next leg any more.
+        try ingest([try folder.write("2.json", ctr("c", method: "CALLBACK", lastUpdate: "2024-03-12T11:00:00Z"))], into: db)
+        #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'p'") == [["abandoned"]])
+    }
+}

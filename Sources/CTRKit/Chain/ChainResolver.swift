@@ -93,6 +93,13 @@ public enum ChainResolver {
         return examined
     }
 
+    /// The chain values of a leg with no links at all: the same rules, over a group of one.
+    static func resolveStandalone(_ record: ContactRecord) -> Resolution {
+        let leg = Leg(id: record.contactId, previous: nil, next: nil, initial: nil, method: record.initiationMethod,
+                      queued: record.enqueue != nil, answered: record.connectedToAgent != nil)
+        return resolve([leg.id: leg])[leg.id]!
+    }
+
     /// Pure chain logic over one connected group of loaded legs.
     static func resolve(_ legs: [String: Leg]) -> [String: Resolution] {
         // 1. Cycles of previous-links: cut each at its smallest id, deterministically.

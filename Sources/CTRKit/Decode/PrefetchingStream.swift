@@ -14,6 +14,7 @@ public final class PrefetchingStream {
     private var current: [StreamItem] = []
     private var index = 0
     private let depth: Int
+    nonisolated(unsafe) static var waited = Duration.zero
     private var progress: Int64 = 0
 
     /// `progress` is evaluated on the decoding thread after each batch (for example bytes read);
@@ -76,7 +77,11 @@ public final class PrefetchingStream {
         }
         condition.lock()
         defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
+        if batches.isEmpty && !finished {
+            let start = ContinuousClock.now
+            while batches.isEmpty && !finished { condition.wait() }
+            PrefetchingStream.waited += ContinuousClock.now - start
+        }
         if batches.isEmpty {
             if let failure { throw failure }
             return nil

@@ -89,5 +89,23 @@ final class BoundStatement {
         }
     }
 
+    /// Runs the statement; returns the first row's first `columns` values as text (nil for null), if any.
+    func firstRowTexts(columns: Int32) throws -> [String?]? {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            nextIndex = 1
+        }
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW:
+            return (0..<columns).map { column in sqlite3_column_text(handle, column).map { String(cString: $0) } }
+        case SQLITE_DONE:
+            return nil
+        default:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+        }
+    }
+
     var changes: Int32 { sqlite3_changes(connection) }
 }

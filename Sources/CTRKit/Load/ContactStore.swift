@@ -30,6 +30,8 @@ public final class ContactStore {
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
     private let markPending: BoundStatement
+    private let linkProbe: BoundStatement
+    private let storedLinks: BoundStatement
     private let insertReject: BoundStatement
 
     public init(_ db: Database) throws {
@@ -55,6 +57,12 @@ public final class ContactStore {
             """)
         replaceContact = try BoundStatement(db, insert)
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
+        // 1 when a loaded leg names this one.
+        linkProbe = try BoundStatement(db, """
+            SELECT EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1)
+                OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1)
+            """)
+        storedLinks = try BoundStatement(db, "SELECT previous_contact_id, next_contact_id, initial_contact_id FROM contacts WHERE contact_id = ?")
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -85,14 +93,32 @@ public final class ContactStore {
         insertVersion.bind(record.offset)
         try insertVersion.run()
 
-        bindContact(record, hash: hash, to: upsertContact)
+        // The links of the version this one may replace: legs it named must be looked at again.
+        storedLinks.bind(record.contactId)
+        let stored = try storedLinks.firstRowTexts(columns: 3)
+        // A leg that names no other leg, was stored without links (or not at all), and that no
+        // loaded leg names, is a journey of its own (most legs are): its chain values are
+        // written with the row and the chain stage never sees it. Any other leg is left to the
+        // chain stage, which sees its whole group.
+        var chain: ChainResolver.Resolution?
+        if record.previousContactId == nil, record.nextContactId == nil, record.initialContactId == nil,
+           stored?.allSatisfy({ $0 == nil }) ?? true {
+            linkProbe.bind(record.contactId)
+            if try linkProbe.run() == 0 { chain = ChainResolver.resolveStandalone(record) }
+        }
+        bindContact(record, hash: hash, chain: chain, to: upsertContact)
         try upsertContact.run()
         guard upsertContact.changes == 1 else { return .newVersion(isCurrent: false) }
-        try markChanged(record.contactId)
+        if chain == nil { try markChanged(record.contactId) }
+        // A parent or next leg the old version named but this one does not loses a neighbour.
+        for old in [stored?[0], stored?[1]] {
+            if let old, old != record.previousContactId, old != record.nextContactId { try markChanged(old) }
+        }
         return .newVersion(isCurrent: true)
     }
 
-    private func bindContact(_ r: ContactRecord, hash: String, to s: BoundStatement) {
+    /// Binds the row; chain columns are null (for the chain stage to fill) unless given.
+    private func bindContact(_ r: ContactRecord, hash: String, chain: ChainResolver.Resolution?, to s: BoundStatement) {
         s.bind(r.contactId); s.bind(r.instanceARN); s.bind(r.channel); s.bind(r.initiationMethod)
         s.bind(r.initiation); s.bind(r.connectedToSystem); s.bind(r.disconnect); s.bind(r.lastUpdate)
         s.bind(r.disconnectReason); s.bind(r.previousContactId); s.bind(r.nextContactId); s.bind(r.initialContactId)
@@ -101,6 +127,9 @@ public final class ContactStore {
         s.bind(r.agentInteraction); s.bind(r.customerHold); s.bind(r.numberOfHolds); s.bind(r.longestHold); s.bind(r.afterContactWork)
         s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted)
         s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash); s.bind(r.attributesJSON)
+        s.bind(chain?.chainId); s.bind(chain.map { Int64($0.depth) }); s.bind(chain?.outcome)
+        s.bind(chain?.missingParent == true ? Int64(1) : 0); s.bind(chain?.missingNext == true ? Int64(1) : 0)
+        s.bind(chain?.inCycle == true ? Int64(1) : 0)
     }
 
     /// The current record changed: its chain must be recomputed.
@@ -204,7 +233,7 @@ public final class ContactStore {
         var framer = FramedChunk(kind: .object, bytes: bytes, offset: 0, contentHash: 0)
         framer.contentHash = RecordFramer.contentHash(of: bytes)
         let record = try ContactDecoder.decode(framer)
-        bindContact(record, hash: record.contentHashText, to: replaceContact)
+        bindContact(record, hash: record.contentHashText, chain: nil, to: replaceContact)
         try replaceContact.run()
     }
 }

@@ -13,6 +13,7 @@ public enum Schema {
         "agent_interaction_s", "customer_hold_s", "number_of_holds", "longest_hold_s", "acw_s",
         "routing_profile", "customer_address", "system_address", "transfer_completed_ts",
         "last_update_ms", "content_hash", "attributes_json",
+        "chain_id", "chain_depth", "outcome", "missing_parent", "missing_next", "in_cycle",
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
