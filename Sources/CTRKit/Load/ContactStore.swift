@@ -37,8 +37,8 @@ public final class ContactStore {
     public init(_ db: Database) throws {
         self.db = db
         insertDelivery = try BoundStatement(db, """
-            INSERT INTO deliveries (file_hash, byte_offset, contact_id, content_hash, source_file)
-            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            INSERT INTO deliveries (file_hash, byte_offset, contact_id, content_hash)
+            VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
         countVersion = try BoundStatement(db, "UPDATE versions SET deliveries = deliveries + 1 WHERE contact_id = ? AND content_hash = ?")
         insertRaw = try BoundStatement(db, "INSERT INTO raw_records (raw_json) VALUES (?)")
@@ -74,7 +74,6 @@ public final class ContactStore {
         insertDelivery.bind(record.offset)
         insertDelivery.bind(record.contactId)
         insertDelivery.bind(hash)
-        insertDelivery.bind(file.path)
         try insertDelivery.run()
         guard insertDelivery.changes == 1 else { return .alreadyLoaded }
 

@@ -116,7 +116,6 @@ public enum Schema {
                     byte_offset INTEGER NOT NULL,
                     contact_id TEXT NOT NULL,
                     content_hash TEXT NOT NULL,
-                    source_file TEXT NOT NULL,
                     PRIMARY KEY (file_hash, byte_offset)
                 ) WITHOUT ROWID;
 
