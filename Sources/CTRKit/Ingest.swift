@@ -234,14 +234,11 @@ public final class Ingest {
             }
             // After a database failure the chain stage waits for the next run (pending_chain keeps its work).
             guard !databaseFailed else { return }
-            let chainStart = ContinuousClock.now
-            defer { if ProcessInfo.processInfo.environment["CTRDB_DEBUG"] != nil { FileHandle.standardError.write("chain stage \(ContinuousClock.now - chainStart)\n".data(using: .utf8)!) } }
             try db.inTransaction(.immediate) {
                 summary.chainLegs = try ChainResolver.resolvePending(db)
                 return .commit
             }
         }
-        if ProcessInfo.processInfo.environment["CTRDB_DEBUG"] != nil { FileHandle.standardError.write("loader waited \(PrefetchingStream.waited) for decoding\n".data(using: .utf8)!) }
         summary.seconds = (ContinuousClock.now - clock).seconds
         return summary
     }

@@ -57,7 +57,7 @@ extension CTRDB {
                 summary = try ingest.run(inputs: inputs, progress: showProgress ? ProgressLine.draw : nil)
             } catch {
                 if showProgress { ProgressLine.clear() }
-                Terminal.error(describe(error) + (ProcessInfo.processInfo.environment["CTRDB_DEBUG"] != nil ? " [\(error)]" : ""))
+                Terminal.error(describe(error))
                 throw ExitCode.failure
             }
             if showProgress { ProgressLine.clear() }

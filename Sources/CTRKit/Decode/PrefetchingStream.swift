@@ -14,7 +14,6 @@ public final class PrefetchingStream {
     private var current: [StreamItem] = []
     private var index = 0
     private let depth: Int
-    nonisolated(unsafe) static var waited = Duration.zero
     private var progress: Int64 = 0
 
     /// `progress` is evaluated on the decoding thread after each batch (for example bytes read);
@@ -77,11 +76,7 @@ public final class PrefetchingStream {
         }
         condition.lock()
         defer { condition.unlock() }
-        if batches.isEmpty && !finished {
-            let start = ContinuousClock.now
-            while batches.isEmpty && !finished { condition.wait() }
-            PrefetchingStream.waited += ContinuousClock.now - start
-        }
+        while batches.isEmpty && !finished { condition.wait() }
         if batches.isEmpty {
             if let failure { throw failure }
             return nil
