@@ -48,7 +48,7 @@ extension CTRDB {
         func run() throws {
             try failingClearly {
                 let queue = try QueryRunner.openReadOnly(database.path)
-                try queue.read { db in
+                _ = try queue.read { db in
                     try output.withWriter { writer in try QueryRunner.export(name, in: db, to: writer) }
                 }
             }

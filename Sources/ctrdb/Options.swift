@@ -38,6 +38,7 @@ struct OutputOptionGroup: ParsableArguments {
     }
 
     /// Runs `body` with a writer on the chosen destination; a file appears only when complete.
+    @discardableResult
     func withWriter<T>(_ body: (RowWriter) throws -> T) throws -> T {
         if let output {
             let sink = try AtomicFileSink(path: output)

@@ -94,7 +94,7 @@ extension CTRDB {
                 parameters.serviceLevelSeconds = sl
                 parameters.shortAbandonSeconds = shortAbandon
                 let queue = try QueryRunner.openReadOnly(database.path)
-                try queue.read { db in
+                _ = try queue.read { db in
                     try output.withWriter { writer in
                         try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
                     }

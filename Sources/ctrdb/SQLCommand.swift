@@ -20,7 +20,7 @@ extension CTRDB {
         func run() throws {
             do {
                 let queue = try QueryRunner.openReadOnly(database.path)
-                try queue.read { db in
+                _ = try queue.read { db in
                     try output.withWriter { writer in try QueryRunner.run(statement, in: db, to: writer) }
                 }
             } catch let error as DatabaseError {

@@ -30,7 +30,6 @@ public final class ContactStore {
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
     private let markPending: BoundStatement
-    private let linkProbe: BoundStatement
     private let storedLinks: BoundStatement
     private let insertReject: BoundStatement
 
@@ -57,12 +56,12 @@ public final class ContactStore {
             """)
         replaceContact = try BoundStatement(db, insert)
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
-        // 1 when a loaded leg names this one.
-        linkProbe = try BoundStatement(db, """
-            SELECT EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1)
-                OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1)
+        // The stored version's links, and whether a loaded leg names this one (1/0, as text).
+        storedLinks = try BoundStatement(db, """
+            SELECT c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
+                   EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1)
+            FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1
             """)
-        storedLinks = try BoundStatement(db, "SELECT previous_contact_id, next_contact_id, initial_contact_id FROM contacts WHERE contact_id = ?")
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -78,6 +77,7 @@ public final class ContactStore {
         guard insertDelivery.changes == 1 else { return .alreadyLoaded }
 
         // A version seen before only counts one more delivery; a new one stores its raw text.
+        // (Plain statements: an upsert with RETURNING opens a statement journal on disk per row.)
         countVersion.bind(record.contactId)
         countVersion.bind(hash)
         try countVersion.run()
@@ -94,16 +94,17 @@ public final class ContactStore {
 
         // The links of the version this one may replace: legs it named must be looked at again.
         storedLinks.bind(record.contactId)
-        let stored = try storedLinks.firstRowTexts(columns: 3)
+        let probe = try storedLinks.firstRowTexts(columns: 4)
+        let stored = probe.map { Array($0.prefix(3)) }
+        let named = probe?[3] == "1"
         // A leg that names no other leg, was stored without links (or not at all), and that no
         // loaded leg names, is a journey of its own (most legs are): its chain values are
         // written with the row and the chain stage never sees it. Any other leg is left to the
         // chain stage, which sees its whole group.
         var chain: ChainResolver.Resolution?
         if record.previousContactId == nil, record.nextContactId == nil, record.initialContactId == nil,
-           stored?.allSatisfy({ $0 == nil }) ?? true {
-            linkProbe.bind(record.contactId)
-            if try linkProbe.run() == 0 { chain = ChainResolver.resolveStandalone(record) }
+           stored?.allSatisfy({ $0 == nil }) ?? true, !named {
+            chain = ChainResolver.resolveStandalone(record)
         }
         bindContact(record, hash: hash, chain: chain, to: upsertContact)
         try upsertContact.run()
