@@ -36,7 +36,7 @@ test: deps
 
 run: build
 	@rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
-	.build/debug/ctrdb ingest SampleData --db $(SAMPLE_DB) || [ $$? -eq 2 ]
+	.build/debug/ctrdb ingest SampleData/export SampleData/seed --db $(SAMPLE_DB)
 	@.build/debug/ctrdb sql --db $(SAMPLE_DB) --format table "SELECT COUNT(*) AS journeys, SUM(legs > 1) AS multi_leg, SUM(answered) AS answered, SUM(had_callback) AS with_callback, SUM(broken) AS broken FROM journeys"
 	@for report in $$(.build/debug/ctrdb reports | cut -d' ' -f1); do \
 		echo; echo "== ctrdb report $$report"; \
