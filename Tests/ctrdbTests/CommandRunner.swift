@@ -28,19 +28,49 @@ enum CTRDBBinary {
     }()
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The canned reports of this source tree, whatever folder a test runs in.
+    static let queries = packageRoot.appendingPathComponent("Queries").path
+
+    /// The environment every run gets: no inherited database, the tree's reports, no colour.
+    static func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CTRDB_DB")
+        env["NO_COLOR"] = "1"
+        env["CTRDB_QUERIES"] = queries
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    /// Starts `ctrdb` in the background (output discarded), for tests that kill or race it.
+    static func start(_ arguments: [String], in directory: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.environment = environment([:])
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 }
 
 /// Runs `ctrdb` with `arguments` in `directory`; stdin from a file when given, else empty.
-func execute(_ arguments: [String], in directory: URL, stdin: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+/// `limitFileSizeKB` runs it under `ulimit -f`, so writes past that size fail as on a full disk.
+func execute(_ arguments: [String], in directory: URL, stdin: URL? = nil, environment: [String: String] = [:],
+             limitFileSizeKB: Int? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = CTRDBBinary.url
-    process.arguments = arguments
+    if let limitFileSizeKB {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limitFileSizeKB); exec \"$0\" \"$@\"", CTRDBBinary.url.path] + arguments
+    } else {
+        process.executableURL = CTRDBBinary.url
+        process.arguments = arguments
+    }
     process.currentDirectoryURL = directory
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "CTRDB_DB")
-    env["NO_COLOR"] = "1"
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
+    process.environment = CTRDBBinary.environment(environment)
     // Files, not pipes: nothing can block on a full pipe buffer.
     let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
     let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")

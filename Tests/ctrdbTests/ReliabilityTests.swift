@@ -12,13 +12,13 @@ struct ReliabilityTests {
         let folder = try Scratch()
         let inputs = try folder.export(files: 40, recordsPerFile: 300)
         let clean = folder.path("clean.db")
-        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
         let expected = try contents(of: clean)
 
         var killedMidRun = 0
         for delay in [0.05, 0.15, 0.3, 0.6, 1.0] {
             let db = folder.path("killed-\(delay).db")
-            let process = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+            let process = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -26,7 +26,7 @@ struct ReliabilityTests {
             }
             process.waitUntilExit()
             // Run again: it finishes the job.
-            let rerun = try Binary.run(["ingest", inputs, "--db", db, "--quiet"])
+            let rerun = try ctrdb(["ingest", inputs, "--db", db, "--quiet"])
             #expect(rerun.status == 0, "rerun after kill at \(delay) s: \(rerun.stderr)")
             #expect(try integrity(of: db) == "ok")
             #expect(try contents(of: db) == expected, "database after a kill at \(delay) s differs from a clean run")
@@ -40,11 +40,11 @@ struct ReliabilityTests {
         let folder = try Scratch()
         let inputs = try folder.export(files: 30, recordsPerFile: 200)
         let clean = folder.path("clean.db")
-        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
 
         let db = folder.path("shared.db")
-        let first = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
-        let second = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+        let first = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
+        let second = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0)
@@ -58,14 +58,14 @@ struct ReliabilityTests {
         let inputs = try folder.export(files: 40, recordsPerFile: 300)
         let db = folder.path("busy.db")
         // A first file so that the database exists before the long run starts.
-        #expect(try Binary.run(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
-        let writer = try Binary.start(["ingest", inputs, "--db", db, "--quiet"])
+        #expect(try ctrdb(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
+        let writer = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
         var reads = 0
         while writer.isRunning || reads == 0 {
-            let report = try Binary.run(["report", "quality", "--db", db, "--format", "csv"])
+            let report = try ctrdb(["report", "quality", "--db", db, "--format", "csv"])
             #expect(report.status == 0, "report during ingest: \(report.stderr)")
             #expect(report.stdout.hasPrefix("check,count,example_contact_id"))
-            let sql = try Binary.run(["sql", "SELECT COUNT(*) FROM contacts", "--db", db])
+            let sql = try ctrdb(["sql", "SELECT COUNT(*) FROM contacts", "--db", db])
             #expect(sql.status == 0, "sql during ingest: \(sql.stderr)")
             reads += 1
         }
@@ -81,16 +81,16 @@ struct ReliabilityTests {
         let inputs = try folder.export(files: 20, recordsPerFile: 300)
         let db = folder.path("full.db")
         // RLIMIT_FSIZE makes writes past 3 MB fail with EFBIG, as a full disk would.
-        let limited = try Binary.run(["ingest", inputs, "--db", db], limitFileSizeKB: 3000)
+        let limited = try ctrdb(["ingest", inputs, "--db", db], limitFileSizeKB: 3000)
         #expect(limited.status == 1, "exit \(limited.status): \(limited.stderr)")
         #expect(limited.stderr.contains("error"))
         #expect(limited.stderr.contains("disk"), "\(limited.stderr)")
         #expect(limited.stderr.contains("free space"), "the message says what to do: \(limited.stderr)")
         #expect(try integrity(of: db) == "ok")
         // With room again, the same command completes the job.
-        #expect(try Binary.run(["ingest", inputs, "--db", db, "--quiet"]).status == 0)
+        #expect(try ctrdb(["ingest", inputs, "--db", db, "--quiet"]).status == 0)
         let clean = folder.path("clean.db")
-        #expect(try Binary.run(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
         #expect(try contents(of: db) == contents(of: clean))
     }
 
@@ -100,7 +100,7 @@ struct ReliabilityTests {
         let db = folder.path("v.db")
         // A dangling symbolic link in the folder stands for a file removed between listing and reading.
         try FileManager.default.createSymbolicLink(atPath: inputs + "/001b.json", withDestinationPath: inputs + "/gone.json")
-        let result = try Binary.run(["ingest", inputs, "--db", db])
+        let result = try ctrdb(["ingest", inputs, "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("001b.json"), "\(result.stderr)")
         #expect(result.stderr.contains("run again"), "\(result.stderr)")
@@ -113,12 +113,12 @@ struct ReliabilityTests {
         let notADatabase = folder.path("notes.txt")
         try "these are not the records you are looking for\n".write(toFile: notADatabase, atomically: true, encoding: .utf8)
         let before = try Data(contentsOf: URL(fileURLWithPath: notADatabase))
-        let result = try Binary.run(["ingest", inputs, "--db", notADatabase])
+        let result = try ctrdb(["ingest", inputs, "--db", notADatabase])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not a database"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: notADatabase)) == before)
 
-        let directory = try Binary.run(["ingest", inputs, "--db", folder.root])
+        let directory = try ctrdb(["ingest", inputs, "--db", folder.root])
         #expect(directory.status == 1)
         #expect(directory.stderr.contains("error"))
     }
@@ -127,9 +127,9 @@ struct ReliabilityTests {
         let folder = try Scratch()
         let inputs = try folder.export(files: 2, recordsPerFile: 3)
         let db = folder.path("ro.db")
-        #expect(try Binary.run(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
+        #expect(try ctrdb(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
         // Root ignores file modes, so open the database through a read-only URI instead.
-        let result = try Binary.run(["ingest", inputs, "--db", "file:\(db)?mode=ro"])
+        let result = try ctrdb(["ingest", inputs, "--db", "file:\(db)?mode=ro"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("error"))
         #expect(try integrity(of: db) == "ok")
@@ -204,57 +204,8 @@ private final class Scratch {
     }
 }
 
-/// The built `ctrdb` binary, run as a user would.
-enum Binary {
-    static var url: URL {
-        let candidates = [
-            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("ctrdb"),
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ctrdb"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/debug/ctrdb"),
-        ].compactMap { $0 }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }
-
-    static var queries: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Queries").path
-    }
-
-    static func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["CTRDB_QUERIES": queries]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], limitFileSizeKB: Int? = nil) throws -> Result {
-        let process = Process()
-        if let limit = limitFileSizeKB {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(limit); exec \"$0\" \"$@\"", url.path] + arguments
-        } else {
-            process.executableURL = url
-            process.arguments = arguments
-        }
-        process.environment = ProcessInfo.processInfo.environment.merging(["CTRDB_QUERIES": queries]) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-    }
+/// Runs the binary in a scratch folder with the suite's one runner.
+private func ctrdb(_ arguments: [String], limitFileSizeKB: Int? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let result = try execute(arguments, in: FileManager.default.temporaryDirectory, limitFileSizeKB: limitFileSizeKB)
+    return (result.exitCode, result.stdout, result.stderr)
 }

@@ -15,7 +15,7 @@ enum ReportBinary {
     /// The package root, from this file's place in it.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let queries = packageRoot.appendingPathComponent("Queries").path
+    static let queries = CTRDBBinary.queries
 
     /// The export the golden files are made from.
     static let fixtureExport = packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/reports-export")
@@ -24,45 +24,13 @@ enum ReportBinary {
     }
     static let seedFile = packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/seed-example.json").path
 
-    /// `ctrdb` beside the test bundle, else `.build/debug/ctrdb` of the package.
-    static let executable: URL = {
-        var candidates: [URL] = []
-        if let main = Bundle.main.executableURL { candidates.append(main.deletingLastPathComponent().appendingPathComponent("ctrdb")) }
-        if let first = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("ctrdb"))
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/ctrdb"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
-    }()
-
-    /// Runs `ctrdb arguments...` in `directory`, stdout and stderr into files (no pipe can fill up).
+    /// Runs `ctrdb arguments...` in `directory` (a scratch folder when nil), through the suite's one runner.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> ReportCommandResult {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? scratch
-        var env = ProcessInfo.processInfo.environment
-        env["CTRDB_QUERIES"] = queries
-        env["CTRDB_DB"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return ReportCommandResult(stdout: try Data(contentsOf: outURL),
-                                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                                   status: process.terminationStatus)
+        let result = try execute(arguments, in: directory ?? scratch, environment: environment)
+        return ReportCommandResult(stdout: Data(result.stdout.utf8), stderr: result.stderr, status: result.exitCode)
     }
 
     /// A fresh temporary folder, removed by the caller.
