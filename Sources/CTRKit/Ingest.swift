@@ -147,12 +147,11 @@ public final class Ingest {
                                                   message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
         }
 
+        // The checkpointer thread copies the log into the database; this connection only appends
+        // (the setting is the connection's own and ends with it).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let checkpointer = Checkpointer(databasePath: databasePath)
-        defer {
-            checkpointer.stop()
-            try? database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 4096") }
-        }
+        defer { checkpointer.stop() }
         try database.writeWithoutTransaction { db in
             func commitBatch() throws {
                 guard db.isInsideTransaction else { return }
@@ -243,7 +242,6 @@ public final class Ingest {
         return summary
     }
 
-    /// Loads one input inside the caller's transaction; returns what it did.
     /// An input opened and being decoded ahead of the loading thread: the next file's records
     /// are ready when the current file's transaction work ends, so the loader never waits.
     final class PreparedInput {

@@ -5,7 +5,7 @@ import GRDB
 /// ingest runs, so that the loading thread only appends to the log: half of all the bytes a
 /// load writes move off the critical path. SQLite allows a passive checkpoint to run beside
 /// a writer on another connection; the writer's own automatic checkpoints are turned off
-/// for the run and restored after.
+/// for the run.
 final class Checkpointer {
     private let condition = NSCondition()
     private var stopped = false
