@@ -271,7 +271,7 @@ public final class Ingest {
             let hashing = HashingSource(upstream)
             self.hashing = hashing
             source = DecompressingSource(hashing)
-            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, redactor: redactor)
+            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: redactor.map { redactor in redactor.redact })
             items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
         }
 

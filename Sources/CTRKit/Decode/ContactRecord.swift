@@ -62,7 +62,7 @@ public struct ContactRecord: Sendable, Equatable {
         var json = "{"
         for (index, attribute) in attributes.enumerated() {
             if index > 0 { json += "," }
-            json += JSONWriter.string(attribute.key) + ":" + (attribute.value.map(JSONWriter.string) ?? "null")
+            json += JSONText.quoted(attribute.key) + ":" + (attribute.value.map(JSONText.quoted) ?? "null")
         }
         return json + "}"
     }

@@ -21,12 +21,13 @@ public final class RecordStream {
     /// The framer over the source itself; kept after the stream ends, so `position` stays valid.
     private let outer: RecordFramer
     private let maxRecordSize: Int
-    private let redactor: PhoneRedactor?
+    private let rewrite: ((ContactRecord) -> ContactRecord)?
 
-    /// `redactor`, when given, rewrites each record before it leaves the stream (`--redact-phones`).
-    public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize, redactor: PhoneRedactor? = nil) {
+    /// `rewrite`, when given, transforms each record before it leaves the stream (`--redact-phones`).
+    public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize,
+                rewrite: ((ContactRecord) -> ContactRecord)? = nil) {
         self.maxRecordSize = maxRecordSize
-        self.redactor = redactor
+        self.rewrite = rewrite
         self.outer = RecordFramer(source: source, maxRecordSize: maxRecordSize)
         self.framers = [outer]
     }
@@ -44,7 +45,7 @@ public final class RecordStream {
             case .object:
                 do {
                     let record = try ContactDecoder.decode(chunk)
-                    return .record(redactor?.redact(record) ?? record)
+                    return .record(rewrite?(record) ?? record)
                 } catch let error as DecodeError {
                     switch error {
                     case .missingContactId, .notAnObject:

@@ -14,7 +14,7 @@ public final class JSONWriter: RowWriter {
     }
 
     public func begin(columns: [String]) throws {
-        self.columns = columns.map(JSONWriter.string)
+        self.columns = columns.map(JSONText.quoted)
     }
 
     public func write(row: [Cell]) throws {
@@ -42,25 +42,9 @@ public final class JSONWriter: RowWriter {
         case .null: return "null"
         case let .integer(v): return String(v)
         case let .real(v): return v.isFinite ? v.description : "null"
-        case let .text(s): return string(s)
-        case .blob: return string(cell.plainText)
+        case let .text(s): return JSONText.quoted(s)
+        case .blob: return JSONText.quoted(cell.plainText)
         }
     }
 
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -94,7 +94,7 @@ public struct ReportRunner {
     }
 
     static func jsonArray(_ values: [String]) -> String {
-        "[" + values.map(JSONWriter.string).joined(separator: ",") + "]"
+        "[" + values.map(JSONText.quoted).joined(separator: ",") + "]"
     }
 }
 

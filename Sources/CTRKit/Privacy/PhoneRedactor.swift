@@ -54,8 +54,8 @@ public struct PhoneRedactor {
         let token = token(for: number)
         var redacted = record
         redacted.customerAddress = token
-        let quotedNumber = Array(JSONWriter.string(number).utf8)
-        let quotedToken = Array(JSONWriter.string(token).utf8)
+        let quotedNumber = Array(JSONText.quoted(number).utf8)
+        let quotedToken = Array(JSONText.quoted(token).utf8)
         redacted.rawJSON = String(decoding: PhoneRedactor.replace(quotedNumber, with: quotedToken, in: Array(record.rawJSON.utf8)), as: UTF8.self)
         redacted.contentHash = RecordFramer.contentHash(of: Array(redacted.rawJSON.utf8))
         for index in redacted.attributes.indices where redacted.attributes[index].value == number {
