@@ -89,6 +89,21 @@ final class BoundStatement {
         }
     }
 
+    /// Binds one large text as the last parameter without copying it, and runs the statement
+    /// while the text is pinned (SQLite reads it in place: `SQLITE_STATIC`).
+    func run(bindingLast text: String) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                _ = sqlite3_bind_text(handle, nextIndex, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+            } else {
+                _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)
+            }
+            nextIndex += 1
+            try run()
+        }
+    }
+
     /// Runs the statement; returns the first row's first `columns` values as text (nil for null), if any.
     func firstRowTexts(columns: Int32) throws -> [String?]? {
         defer {

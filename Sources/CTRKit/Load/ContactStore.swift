@@ -82,8 +82,7 @@ public final class ContactStore {
         countVersion.bind(hash)
         try countVersion.run()
         guard countVersion.changes == 0 else { return .repeatedVersion }
-        insertRaw.bind(record.rawJSON)
-        try insertRaw.run()
+        try insertRaw.run(bindingLast: record.rawJSON)
         insertVersion.bind(record.contactId)
         insertVersion.bind(hash)
         insertVersion.bind(record.lastUpdate)
