@@ -284,9 +284,9 @@ public final class Ingest {
         let path = input.item.displayPath
         var fileSummary = IngestSummary()
         let previous = try store.ingestedFile(at: path)
-        // A file is fingerprinted before it is read, so an unchanged file costs one fast pass
-        // and its deliveries are keyed by content from the first record on. Standard input is
-        // fingerprinted while it is read, under a provisional key settled at the end.
+        store.discardFile()
+        // A file is fingerprinted before it is read, so an unchanged file costs one fast pass.
+        // Standard input is fingerprinted while it is read, and checked at the end.
         let knownHash = input.knownHash
         if let knownHash, let previous {
             if previous.contentHash == knownHash, previous.size == input.size {
@@ -297,13 +297,20 @@ public final class Ingest {
             }
             try store.forgetFile(at: path, previousHash: previous.contentHash)
         }
+        if let knownHash, try store.delivered(fileHash: knownHash) {
+            // The same bytes were loaded under another path (a copied object): nothing to count again.
+            input.items.cancel()
+            try store.recordCopy(of: knownHash, at: path, size: input.size ?? 0, ingestedAt: ingestedAt)
+            fileSummary.skippedFiles = 1
+            logger.info("skipped \(path): the same content was ingested under another path")
+            return fileSummary
+        }
         let hashing = input.hashing
         let source = input.source
         let stream = input.stream
         let items = input.items
 
-        let deliveryKey = knownHash ?? "pending:\(UUID().uuidString)"
-        let file = SourceFile(path: path, fileHash: deliveryKey, ingestedAt: ingestedAt)
+        let file = SourceFile(path: path, fileHash: knownHash ?? "", ingestedAt: ingestedAt)
         var records = 0
         var rejects = 0
         while let item = try items.next() {
@@ -312,7 +319,7 @@ public final class Ingest {
                 records += 1
                 switch try store.load(record, from: file) {
                 case .newVersion: fileSummary.newVersions += 1
-                case .repeatedVersion, .alreadyLoaded: fileSummary.duplicates += 1
+                case .repeatedVersion: fileSummary.duplicates += 1
                 }
             case let .reject(chunk):
                 rejects += 1
@@ -322,17 +329,14 @@ public final class Ingest {
             if records & 255 == 0 { report(items.latestProgress, records) }
         }
         let fileHash = ContactRecord.hashText(hashing.hasher.finalize())
-        if knownHash == nil {
-            if let previous, previous.contentHash == fileHash {
-                // The same bytes again on standard input: the caller rolls this back.
-                var skipped = IngestSummary()
-                skipped.skippedFiles = 1
-                return skipped
-            }
-            // Standard input is not one file that changed: what earlier runs read from it
-            // stays (forgetting it would make the result depend on the order of runs).
-            try store.settleDeliveries(provisionalKey: deliveryKey, fileHash: fileHash)
+        if knownHash == nil, try store.delivered(fileHash: fileHash) {
+            // Bytes on standard input that were loaded before: the caller rolls this back.
+            // (Standard input is never a file that changed: what earlier runs read from it stays.)
+            var skipped = IngestSummary()
+            skipped.skippedFiles = 1
+            return skipped
         }
+        try store.finishFile(fileHash: fileHash)
         let damage = source.damage.map { "\($0.reason) at compressed byte \($0.compressedOffset); the records before it were kept" }
         if let damage {
             fileSummary.partialFiles = 1

@@ -15,15 +15,15 @@ public enum LoadOutcome: Equatable, Sendable {
     case newVersion(isCurrent: Bool)
     /// A version already stored, delivered again.
     case repeatedVersion
-    /// This very delivery (same file content, same offset) was already counted.
-    case alreadyLoaded
 }
 
 /// The load stage: the versioned upsert of SPEC section 2 (newest wins), attributes, the
 /// ingest manifest and rejects. Statements are prepared once per transaction and reused.
 public final class ContactStore {
     private let db: Database
-    private let insertDelivery: BoundStatement
+    /// What the file being loaded delivered so far, written once when the file ends. It grows
+    /// with the records of one file (about 55 bytes each), never with the run.
+    private var deliveredEntries = ""
     private let countVersion: BoundStatement
     private let insertRaw: BoundStatement
     private let insertVersion: BoundStatement
@@ -35,10 +35,6 @@ public final class ContactStore {
 
     public init(_ db: Database) throws {
         self.db = db
-        insertDelivery = try BoundStatement(db, """
-            INSERT INTO deliveries (file_hash, byte_offset, contact_id, content_hash)
-            VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """)
         countVersion = try BoundStatement(db, "UPDATE versions SET deliveries = deliveries + 1 WHERE contact_id = ? AND content_hash = ?")
         insertRaw = try BoundStatement(db, "INSERT INTO raw_records (raw_json) VALUES (?)")
         insertVersion = try BoundStatement(db, """
@@ -69,12 +65,10 @@ public final class ContactStore {
 
     public func load(_ record: ContactRecord, from file: SourceFile) throws -> LoadOutcome {
         let hash = record.contentHashText
-        insertDelivery.bind(file.fileHash)
-        insertDelivery.bind(record.offset)
-        insertDelivery.bind(record.contactId)
-        insertDelivery.bind(hash)
-        try insertDelivery.run()
-        guard insertDelivery.changes == 1 else { return .alreadyLoaded }
+        deliveredEntries += record.contactId
+        deliveredEntries += "\t"
+        deliveredEntries += hash
+        deliveredEntries += "\n"
 
         // A version seen before only counts one more delivery; a new one stores its raw text.
         // (Plain statements: an upsert with RETURNING opens a statement journal on disk per row.)
@@ -182,9 +176,16 @@ public final class ContactStore {
             CREATE TEMP TABLE IF NOT EXISTS forgotten (contact_id TEXT NOT NULL, content_hash TEXT NOT NULL, n INTEGER NOT NULL);
             DELETE FROM forgotten;
             """)
-        try db.execute(sql: "INSERT INTO forgotten SELECT contact_id, content_hash, COUNT(*) FROM deliveries WHERE file_hash = ? GROUP BY 1, 2",
-                       arguments: [previousHash])
-        try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?", arguments: [previousHash])
+        let entries = try String.fetchOne(db, sql: "SELECT entries FROM file_deliveries WHERE file_hash = ?", arguments: [previousHash]) ?? ""
+        var counts: [String: Int] = [:]
+        for line in entries.split(separator: "\n") { counts[String(line), default: 0] += 1 }
+        let insert = try db.makeStatement(sql: "INSERT INTO forgotten (contact_id, content_hash, n) VALUES (?, ?, ?)")
+        for (line, n) in counts {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            try insert.execute(arguments: [String(parts[0]), String(parts[1]), n])
+        }
+        try db.execute(sql: "DELETE FROM file_deliveries WHERE file_hash = ?", arguments: [previousHash])
         try db.execute(sql: """
             UPDATE versions SET deliveries = deliveries -
                 (SELECT n FROM forgotten f WHERE f.contact_id = versions.contact_id AND f.content_hash = versions.content_hash)
@@ -196,19 +197,34 @@ public final class ContactStore {
         for contactId in touched { try restoreNewestVersion(of: contactId) }
     }
 
-    /// Standard input's deliveries were keyed provisionally until its hash was known; a
-    /// delivery already counted under that hash (the same bytes ingested before) is not counted twice.
-    public func settleDeliveries(provisionalKey: String, fileHash: String) throws {
-        let arguments: StatementArguments = [provisionalKey, fileHash]
+    /// Whether these exact bytes were loaded before (under any path, or from standard input).
+    public func delivered(fileHash: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM file_deliveries WHERE file_hash = ?)", arguments: [fileHash]) ?? false
+    }
+
+    /// A second path for content already loaded: its manifest row repeats the first one's figures.
+    public func recordCopy(of fileHash: String, at path: String, size: Int64, ingestedAt: String) throws {
         try db.execute(sql: """
-            UPDATE versions SET deliveries = deliveries - (
-                SELECT COUNT(*) FROM deliveries p JOIN deliveries f ON f.file_hash = ?2 AND f.byte_offset = p.byte_offset
-                WHERE p.file_hash = ?1 AND p.contact_id = versions.contact_id AND p.content_hash = versions.content_hash)
-            WHERE contact_id IN (SELECT contact_id FROM deliveries WHERE file_hash = ?1)
-            """, arguments: arguments)
-        try db.execute(sql: "DELETE FROM deliveries WHERE file_hash = ?1 AND byte_offset IN (SELECT byte_offset FROM deliveries WHERE file_hash = ?2)",
-                       arguments: arguments)
-        try db.execute(sql: "UPDATE deliveries SET file_hash = ?2 WHERE file_hash = ?1", arguments: arguments)
+            INSERT OR REPLACE INTO ingest_files (path, size, content_hash, records, rejects, status, error, ingested_at)
+            SELECT ?1, size, content_hash, records, rejects, status, error, ?3 FROM ingest_files WHERE content_hash = ?2 LIMIT 1
+            """, arguments: [path, fileHash, ingestedAt])
+        if db.changesCount == 0 {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO ingest_files (path, size, content_hash, records, rejects, status, error, ingested_at)
+                VALUES (?, ?, ?, 0, 0, 'complete', 'the same content as an earlier standard input', ?)
+                """, arguments: [path, size, fileHash, ingestedAt])
+        }
+    }
+
+    /// Records what the file just loaded delivered, under its content hash.
+    public func finishFile(fileHash: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO file_deliveries (file_hash, entries) VALUES (?, ?)", arguments: [fileHash, deliveredEntries])
+        deliveredEntries = ""
+    }
+
+    /// Forgets what was loaded of a file whose transaction is rolled back.
+    public func discardFile() {
+        deliveredEntries = ""
     }
 
     /// Makes the newest stored version current again (or removes the contact if none is left).

@@ -110,13 +110,13 @@ public enum Schema {
                        v.byte_offset, v.deliveries, r.raw_json
                 FROM versions v JOIN raw_records r ON r.id = v.raw_id;
 
-                -- one row per record read: what makes re-reading a file count nothing twice
-                CREATE TABLE deliveries (
-                    file_hash TEXT NOT NULL,
-                    byte_offset INTEGER NOT NULL,
-                    contact_id TEXT NOT NULL,
-                    content_hash TEXT NOT NULL,
-                    PRIMARY KEY (file_hash, byte_offset)
+                -- What each file delivered, one row per file content: a line "contact_id TAB
+                -- content_hash" per record read. It makes reading the same bytes again (under
+                -- another path, or piped in again) count nothing twice, and lets a changed file
+                -- withdraw what its old content delivered.
+                CREATE TABLE file_deliveries (
+                    file_hash TEXT PRIMARY KEY NOT NULL,
+                    entries TEXT NOT NULL
                 ) WITHOUT ROWID;
 
                 -- A view rather than a table: contacts carry about ten attributes each, and a

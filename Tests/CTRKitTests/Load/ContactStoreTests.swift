@@ -25,13 +25,21 @@ import Testing
         return try queue.write { db in try ContactStore(db).load(r, from: file ?? self.file) }
     }
 
-    @Test func newVersionThenRepeatThenSameDelivery() throws {
+    @Test func newVersionThenRepeatAndTheFilesDeliveryList() throws {
         let text = ctr("a")
-        #expect(try load(text, offset: 0) == .newVersion(isCurrent: true))
-        #expect(try load(text, offset: 100) == .repeatedVersion)
-        #expect(try load(text, offset: 100) == .alreadyLoaded)
+        let r0 = try record(text, offset: 0), r1 = try record(text, offset: 100)
+        let outcomes = try queue.write { db -> [LoadOutcome] in
+            let store = try ContactStore(db)
+            let outcomes = [try store.load(r0, from: file), try store.load(r1, from: file)]
+            #expect(try store.delivered(fileHash: "00000000000000aa") == false)
+            try store.finishFile(fileHash: "00000000000000aa")
+            #expect(try store.delivered(fileHash: "00000000000000aa"))
+            return outcomes
+        }
+        #expect(outcomes == [.newVersion(isCurrent: true), .repeatedVersion])
         #expect(try rows(db, "SELECT deliveries FROM contact_versions") == [["2"]])
-        #expect(try rows(db, "SELECT COUNT(*) FROM deliveries") == [["2"]])
+        let hash = r0.contentHashText
+        #expect(try rows(db, "SELECT entries FROM file_deliveries") == [["a\t\(hash)\na\t\(hash)\n"]])
     }
 
     @Test func newestWinsAndOlderVersionIsKept() throws {
@@ -74,13 +82,19 @@ import Testing
 
     @Test func forgetFileWithdrawsItsDeliveriesAndRestoresTheNewestRemaining() throws {
         let other = SourceFile(path: "g.json", fileHash: "00000000000000bb", ingestedAt: file.ingestedAt)
-        try load(ctr("a", queue: "Old", lastUpdate: "2024-03-12T10:10:00Z"), offset: 0, file: other)
-        try load(ctr("a", queue: "New", lastUpdate: "2024-03-12T10:20:00Z"), offset: 0)
-        try load(ctr("only-here"), offset: 700)
+        let old = try record(ctr("a", queue: "Old", lastUpdate: "2024-03-12T10:10:00Z"))
+        let new = try record(ctr("a", queue: "New", lastUpdate: "2024-03-12T10:20:00Z"))
+        let onlyHere = try record(ctr("only-here"), offset: 700)
         try queue.write { db in
             let store = try ContactStore(db)
+            _ = try store.load(old, from: other)
+            try store.finishFile(fileHash: other.fileHash)
             try store.recordFile(other, size: 1, records: 1, rejects: 0, damage: nil)
+            _ = try store.load(new, from: file)
+            _ = try store.load(onlyHere, from: file)
+            try store.finishFile(fileHash: file.fileHash)
             try store.recordFile(file, size: 1, records: 2, rejects: 0, damage: nil)
+            try db.execute(sql: "DELETE FROM pending_chain")
             try store.forgetFile(at: "f.json", previousHash: file.fileHash)
         }
         #expect(try rows(db, "SELECT contact_id, queue_name FROM contacts") == [["a", "Old"]])
