@@ -106,6 +106,52 @@ import Testing
         #expect(try rows(together, "SELECT COUNT(*) FROM contacts") == [["6"]])
     }
 
+    /// Property: where batches close does not matter: a transaction per record's file, per two
+    /// files, or one for the whole run give the same database.
+    @Test(arguments: [1, 2, 3, 100_000])
+    func batchSizeDoesNotChangeTheResult(recordsPerBatch: Int) throws {
+        let folder = try TemporaryFolder()
+        let files = try fileSet(in: folder)
+        let reference = folder.file("reference.db")
+        try ingest(files, into: reference)
+        var options = IngestOptions()
+        options.recordsPerBatch = recordsPerBatch
+        let batched = folder.file("batched.db")
+        let summary = try Ingest(databasePath: batched, options: options).run(inputs: files)
+        #expect(summary.files == 4)
+        #expect(summary.failedFiles == 0)
+        #expect(try snapshot(batched) == snapshot(reference))
+    }
+
+    /// A file that fails halfway through, in the middle of a batch: what it loaded is rolled
+    /// back, the batch's other files are loaded again and kept, and the next run completes the
+    /// database exactly as a clean run would.
+    @Test(arguments: [1, 2, 3])
+    func aFileFailingInsideABatchLosesNothingElse(failing: Int) throws {
+        let folder = try TemporaryFolder()
+        let files = try fileSet(in: folder)
+        let reference = folder.file("reference.db")
+        try ingest(files, into: reference)
+        struct ReadFault: Error {}
+        var options = IngestOptions()
+        options.faultAfterFirstRecord = { path in if path == files[failing] { throw ReadFault() } }
+        let db = folder.file("ctr.db")
+        let summary = try Ingest(databasePath: db, options: options).run(inputs: files)
+        #expect(summary.failedFiles == 1)
+        #expect(summary.exitCode == 1)
+        #expect(summary.diagnostics.contains { $0.severity == .error && $0.file == files[failing] })
+        let others = files.enumerated().filter { $0.offset != failing }.map(\.element)
+        #expect(try rows(db, "SELECT path FROM ingest_files ORDER BY path") == others.sorted().map { [$0] })
+        // The committed part equals a clean run of the other files alone.
+        let withoutFailing = folder.file("without.db")
+        try ingest(others, into: withoutFailing)
+        #expect(try snapshot(db) == snapshot(withoutFailing))
+        // Running again loads the failed file and nothing twice.
+        let rerun = try ingest(files, into: db)
+        #expect(rerun.skippedFiles == 3)
+        #expect(try snapshot(db) == snapshot(reference))
+    }
+
     /// Property: legs shuffled across files and runs always give the same chains.
     @Test func legsShuffledAcrossRunsGiveTheSameChains() throws {
         let legs = [
