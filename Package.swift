@@ -39,14 +39,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        /// Helpers both test targets share: scratch folders, gzip, reading tables and CSV back.
+        .target(
+            name: "TestSupport",
+            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "CTRKitTests",
-            dependencies: ["CTRKit", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CTRKit", "CZlib", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ctrdbTests",
-            dependencies: ["ctrdb", "CTRKit", "CZlib"],
+            dependencies: ["ctrdb", "CTRKit", "CZlib", "TestSupport"],
             resources: [.copy("Golden")]
         ),
     ],

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import CTRKit
+import TestSupport
 
 /// SPEC section 2 as properties of `Ingest.run`, checked on the tables themselves.
 @Suite struct IngestTests {

@@ -1,6 +1,7 @@
 @testable import CTRKit
 import Foundation
 import Testing
+import TestSupport
 
 
 @Suite("Output writers")
@@ -18,48 +19,21 @@ struct OutputWriterTests {
         return sink.text
     }
 
-    /// RFC 4180 reader: fields of records, quotes doubled, line breaks inside quotes.
-    static func parseCSV(_ text: String) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var quoted = false
-        var chars = [Character](text)[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-                } else { field.append(c) }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                record.append(field); field = ""
-            } else if c == "\r\n" || c == "\n" {
-                record.append(field); field = ""
-                records.append(record); record = []
-            } else {
-                field.append(c)
-            }
-        }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-        return records
-    }
-
     @Test("CSV: RFC 4180 quoting and CRLF; the awkward name reads back with a leading ' by default")
     func csvQuoting() throws {
         let text = try Self.render(.csv, columns: ["queue", "n", "avg"], rows: [[.text(Self.awkward), .integer(-3), .real(-1.5)], [.text("plain"), .null, .real(120)]])
         #expect(text == "queue,n,avg\r\n\"'=Sales, \"\"EU\"\"\nline 2\",-3,-1.5\r\nplain,,120.0\r\n")
-        #expect(Self.parseCSV(text) == [["queue", "n", "avg"], ["'" + Self.awkward, "-3", "-1.5"], ["plain", "", "120.0"]])
+        #expect(parseCSV(text) == [["queue", "n", "avg"], ["'" + Self.awkward, "-3", "-1.5"], ["plain", "", "120.0"]])
         let raw = try Self.render(.csv, columns: ["queue"], rows: [[.text(Self.awkward)]]) { $0.spreadsheetSafe = false }
-        #expect(Self.parseCSV(raw) == [["queue"], [Self.awkward]])
+        #expect(parseCSV(raw) == [["queue"], [Self.awkward]])
     }
 
     @Test("CSV spreadsheet safety: text starting with = + - @ tab CR gets a leading '", arguments: ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"])
     func csvSafety(text: String) throws {
         let safe = try Self.render(.csv, columns: ["v"], rows: [[.text(text)]])
-        #expect(Self.parseCSV(safe)[1] == ["'" + text])
+        #expect(parseCSV(safe)[1] == ["'" + text])
         let unsafe = try Self.render(.csv, columns: ["v"], rows: [[.text(text)]]) { $0.spreadsheetSafe = false }
-        #expect(Self.parseCSV(unsafe)[1] == [text])
+        #expect(parseCSV(unsafe)[1] == [text])
     }
 
     @Test("CSV: numbers are never altered, nor text that is a plain number or starts elsewhere")

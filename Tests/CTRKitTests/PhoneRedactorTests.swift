@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CTRKit
+import TestSupport
 
 struct PhoneRedactorTests {
     let key = try! PhoneRedactor(keyMaterial: "a-test-key-of-some-length")
@@ -44,16 +45,16 @@ struct PhoneRedactorTests {
         var options = IngestOptions()
         options.redactPhones = true
         options.redactor = key
-        try Ingest(databasePath: db, options: options).run(inputs: [first])
+        _ = try Ingest(databasePath: db, options: options).run(inputs: [first])
 
         // A later run without the flag still redacts, given the key; without a key it refuses.
-        #expect(throws: RedactionPolicy.Failure.keyRequired) { try Ingest(databasePath: db).run(inputs: [second]) }
+        #expect(throws: RedactionPolicy.Failure.keyRequired) { _ = try Ingest(databasePath: db).run(inputs: [second]) }
         var otherKey = IngestOptions()
         otherKey.redactor = try PhoneRedactor(keyMaterial: "another-key")
-        #expect(throws: RedactionPolicy.Failure.differentKey) { try Ingest(databasePath: db, options: otherKey).run(inputs: [second]) }
+        #expect(throws: RedactionPolicy.Failure.differentKey) { _ = try Ingest(databasePath: db, options: otherKey).run(inputs: [second]) }
         var sameKey = IngestOptions()
         sameKey.redactor = key
-        try Ingest(databasePath: db, options: sameKey).run(inputs: [second])
+        _ = try Ingest(databasePath: db, options: sameKey).run(inputs: [second])
 
         let addresses = try rows(db, "SELECT DISTINCT customer_address FROM contacts")
         #expect(addresses == [[key.token(for: "+15555550100")]])

@@ -1,6 +1,7 @@
 import CZlib
 import Foundation
 import Testing
+import TestSupport
 
 /// What one run of the binary did: stdout, stderr and the exit code, checked together
 /// (argument-parser's `AssertExecuteCommand`).
@@ -74,8 +75,8 @@ func execute(_ arguments: [String], in directory: URL, stdin: URL? = nil, enviro
     // Files, not pipes: nothing can block on a full pipe buffer.
     let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
     let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     defer {
         try? FileManager.default.removeItem(at: out)
         try? FileManager.default.removeItem(at: err)
@@ -110,28 +111,8 @@ func AssertExecuteCommand(_ arguments: [String], in directory: URL, stdin: URL? 
     return result
 }
 
-final class Sandbox {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: file)
-        return file
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL { try write(name, Array(text.utf8)) }
-}
+/// A scratch folder for a test: the commands run in it.
+typealias Sandbox = TemporaryFolder
 
 enum Seed {
     static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
@@ -142,25 +123,6 @@ enum Seed {
         let url = CTRDBBinary.packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/seed-example.json")
         return [UInt8](try Data(contentsOf: url))
     }
-}
-
-func gzip(_ bytes: [UInt8]) -> [UInt8] {
-    var stream = z_stream()
-    precondition(czlib_deflateInit2(&stream, 1, 31) == Z_OK)
-    defer { deflateEnd(&stream) }
-    var input = bytes
-    var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
-    let capacity = output.count
-    input.withUnsafeMutableBufferPointer { inp in
-        output.withUnsafeMutableBufferPointer { out in
-            stream.next_in = inp.baseAddress
-            stream.avail_in = uInt(inp.count)
-            stream.next_out = out.baseAddress
-            stream.avail_out = uInt(capacity)
-            precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
-        }
-    }
-    return Array(output[..<Int(stream.total_out)])
 }
 
 /// Golden files live in Tests/ctrdbTests/Golden; `CTRDB_RECORD_GOLDEN=1` rewrites them.

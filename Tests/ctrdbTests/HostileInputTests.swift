@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 /// Hostile and damaged input through the real binary: each case names the file and the byte
 /// offset on stderr, keeps the good records of the same file, and ends with exit 2.

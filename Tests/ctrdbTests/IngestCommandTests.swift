@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `ctrdb ingest` through the real binary: stdout, stderr and exit code together.
 @Suite struct IngestCommandTests {
@@ -108,7 +109,7 @@ import Testing
 
     @Test func standardInputViaDash() throws {
         let box = try Sandbox()
-        let input = try box.write("input.json", record("s1") + record("s2"))
+        let input = URL(fileURLWithPath: try box.write("input.json", record("s1") + record("s2")))
         try AssertExecuteCommand(["ingest", "-", "--db", "x.db"], in: box.url, stdin: input, exitCode: 0, expecting: "")
         try AssertExecuteCommand(["sql", "SELECT contact_id, source_file, deliveries FROM contact_versions ORDER BY 1", "--db", "x.db", "--format", "csv"],
                                  in: box.url, expecting: "contact_id,source_file,deliveries\r\ns1,<stdin>,1\r\ns2,<stdin>,1\r\n")
@@ -118,7 +119,7 @@ import Testing
         try AssertExecuteCommand(["sql", "SELECT contact_id, deliveries FROM contact_versions ORDER BY 1", "--db", "x.db", "--format", "csv"],
                                  in: box.url, expecting: "contact_id,deliveries\r\ns1,1\r\ns2,1\r\n")
         // Gzip on stdin is detected by content.
-        let gz = try box.write("more.bin", gzip(Array(record("s3").utf8)))
+        let gz = URL(fileURLWithPath: try box.write("more.bin", gzip(Array(record("s3").utf8))))
         try AssertExecuteCommand(["ingest", "-", "--db", "x.db", "-q"], in: box.url, stdin: gz, exitCode: 0, expecting: "")
         try AssertExecuteCommand(["sql", "SELECT COUNT(*) AS n FROM contacts", "--db", "x.db", "--format", "csv"], in: box.url, expecting: "n\r\n3\r\n")
         // The first input once more, after other data came through stdin: nothing counted twice.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The live progress line appears on stderr only when stderr is a terminal, and never with
 /// `--quiet`. A terminal is made with `script(1)`, which runs the command on a pseudo-terminal.

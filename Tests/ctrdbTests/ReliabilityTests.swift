@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 /// Failure modes of a nightly run, through the real binary: a killed run, two runs at once,
 /// reports during a run, a full disk, files that vanish, databases that are not databases.
@@ -151,24 +152,6 @@ private func contents(of db: String) throws -> [String: [[String]]] {
 
 private func integrity(of db: String) throws -> String {
     try rows(db, "PRAGMA integrity_check").first?.first ?? ""
-}
-
-private func rows(_ path: String, _ sql: String) throws -> [[String]] {
-    var config = Configuration()
-    config.readonly = true
-    return try DatabaseQueue(path: path, configuration: config).read { db in
-        try Row.fetchAll(db, sql: sql).map { row in
-            row.databaseValues.map { value -> String in
-                switch value.storage {
-                case .null: return "NULL"
-                case let .int64(v): return String(v)
-                case let .double(v): return String(v)
-                case let .string(s): return s
-                case let .blob(d): return "blob:" + d.map { String(format: "%02x", $0) }.joined()
-                }
-            }
-        }
-    }
 }
 
 /// A temporary folder with a synthetic multi-file export: chains split over files, re-deliveries.

@@ -1,32 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 private let reportNames = ["queue-duration", "abandonment", "whisper", "callbacks", "quality"]
 private let formats = ["table", "csv", "json", "ndjson", "markdown"]
 private let extensions = ["table": "txt", "csv": "csv", "json": "json", "ndjson": "ndjson", "markdown": "md"]
 private let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
 private let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
-
-/// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).
-private func parseCSV(_ text: String) -> [[String]] {
-    var records: [[String]] = [], record: [String] = [], field = "", quoted = false
-    var chars = Array(text)[...]
-    while let c = chars.popFirst() {
-        if quoted {
-            if c == "\"" {
-                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-            } else { field.append(c) }
-        } else if c == "\"" {
-            quoted = true
-        } else if c == "," {
-            record.append(field); field = ""
-        } else if c == "\r\n" || c == "\n" {
-            record.append(field); field = ""; records.append(record); record = []
-        } else { field.append(c) }
-    }
-    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-    return records
-}
 
 /// A database of the fixture export, made once by the real binary and shared read-only.
 private let fixtureDatabase: Result<String, Error> = Result {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `ctrdb sql` through the real binary: formats pinned by golden files, read-only access.
 @Suite struct SQLCommandTests {

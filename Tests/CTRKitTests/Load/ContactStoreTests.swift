@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import CTRKit
+import TestSupport
 
 @Suite struct ContactStoreTests {
     private let folder: TemporaryFolder

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CTRKit
+import TestSupport
 
 @Suite struct ContentHasherTests {
     private func hash(_ bytes: [UInt8], pieces: Int) -> UInt64 {

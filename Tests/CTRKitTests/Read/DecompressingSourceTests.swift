@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CTRKit
+import TestSupport
 
 @Suite struct DecompressingSourceTests {
     private let records = #"{"ContactId":"a"}{"ContactId":"b"}"# + "\n" + #"{"ContactId":"c"}"#

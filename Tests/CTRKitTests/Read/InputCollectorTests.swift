@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import CTRKit
+import TestSupport
 
 @Suite struct InputCollectorTests {
     @Test func foldersAreWalkedRecursivelyInSortedOrderSkippingHiddenFiles() throws {

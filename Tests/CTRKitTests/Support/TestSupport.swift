@@ -2,10 +2,11 @@ import CZlib
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import CTRKit
 
-// Helpers shared by the unit tests: byte builders, gzip, fixtures, temporary folders, and
-// reading tables back with GRDB.
+// Helpers of the unit tests: byte builders, fixtures, synthetic records, and whole-database
+// comparisons (gzip, scratch folders and `rows` are in the TestSupport module).
 
 extension Array where Element == UInt8 {
     init(_ text: String) { self = Array(text.utf8) }
@@ -32,29 +33,6 @@ final class TrickleSource: ByteSource {
         return n
     }
 }
-
-/// Gzip (one member) made with zlib: windowBits 31 writes the gzip wrapper.
-func gzip(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
-    var stream = z_stream()
-    precondition(czlib_deflateInit2(&stream, level, 31) == Z_OK)
-    defer { deflateEnd(&stream) }
-    var input = bytes
-    var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
-    let capacity = output.count
-    input.withUnsafeMutableBufferPointer { inp in
-        output.withUnsafeMutableBufferPointer { out in
-            stream.next_in = inp.baseAddress
-            stream.avail_in = uInt(inp.count)
-            stream.next_out = out.baseAddress
-            stream.avail_out = uInt(capacity)
-            let status = deflate(&stream, Z_FINISH)
-            precondition(status == Z_STREAM_END, "deflate failed: \(status)")
-        }
-    }
-    return Array(output[..<Int(stream.total_out)])
-}
-
-func gzip(_ text: String) -> [UInt8] { gzip([UInt8](text)) }
 
 /// Reads a byte source to its end through a buffer of `bufferSize` bytes.
 func drain(_ source: ByteSource, bufferSize: Int = 4096) throws -> [UInt8] {
@@ -149,56 +127,11 @@ func ctr(_ id: String, method: String = "INBOUND", previous: String? = nil, next
         + "\"Attributes\":{\(attrs)}\(extra)}"
 }
 
-// MARK: - Temporary folders and databases
-
-final class TemporaryFolder {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: file)
-        return file.path
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String { try write(name, [UInt8](text)) }
-
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+// MARK: - Ingesting and comparing databases
 
 @discardableResult
 func ingest(_ inputs: [String], into db: String) throws -> IngestSummary {
     try Ingest(databasePath: db).run(inputs: inputs)
-}
-
-/// Every row of a query, each value as text (`NULL` for null), for whole-table comparisons.
-func rows(_ db: String, _ sql: String) throws -> [[String]] {
-    var config = Configuration()
-    config.readonly = true
-    let queue = try DatabaseQueue(path: db, configuration: config)
-    return try queue.read { db in
-        try Row.fetchAll(db, sql: sql).map { row in
-            row.databaseValues.map { value -> String in
-                switch value.storage {
-                case .null: return "NULL"
-                case let .int64(v): return String(v)
-                case let .double(v): return String(v)
-                case let .string(s): return s
-                case let .blob(d): return "blob:" + d.map { String(format: "%02x", $0) }.joined()
-                }
-            }
-        }
-    }
 }
 
 /// The tables whose contents the SPEC promises, in a stable order (timestamps of the run left out).

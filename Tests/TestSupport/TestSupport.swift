@@ -1,0 +1,106 @@
+import CZlib
+import Foundation
+import GRDB
+
+// Helpers both test targets use: scratch folders, gzip, reading tables back and reading CSV
+// back. (One copy here, so the unit tests and the end-to-end tests cannot drift apart.)
+
+/// A scratch folder under the temporary directory, removed when released.
+public final class TemporaryFolder {
+    public let url: URL
+    public var path: String { url.path }
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes a file (creating its folders); returns its path.
+    @discardableResult
+    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+
+    /// The path of a file in the folder (which need not exist).
+    public func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+/// Gzip (one member) made with zlib: windowBits 31 writes the gzip wrapper.
+public func gzip(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+    var stream = z_stream()
+    precondition(czlib_deflateInit2(&stream, level, 31) == Z_OK)
+    defer { deflateEnd(&stream) }
+    var input = bytes
+    var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+    let capacity = output.count
+    input.withUnsafeMutableBufferPointer { inp in
+        output.withUnsafeMutableBufferPointer { out in
+            stream.next_in = inp.baseAddress
+            stream.avail_in = uInt(inp.count)
+            stream.next_out = out.baseAddress
+            stream.avail_out = uInt(capacity)
+            let status = deflate(&stream, Z_FINISH)
+            precondition(status == Z_STREAM_END, "deflate failed: \(status)")
+        }
+    }
+    return Array(output[..<Int(stream.total_out)])
+}
+
+public func gzip(_ text: String) -> [UInt8] { gzip(Array(text.utf8)) }
+
+/// Every row of a query on a database opened read-only, each value as text (`NULL` for
+/// null, `blob:` and hex for a blob), for whole-table comparisons.
+public func rows(_ db: String, _ sql: String) throws -> [[String]] {
+    var config = Configuration()
+    config.readonly = true
+    return try DatabaseQueue(path: db, configuration: config).read { db in
+        try Row.fetchAll(db, sql: sql).map { row in
+            row.databaseValues.map { value -> String in
+                switch value.storage {
+                case .null: return "NULL"
+                case let .int64(v): return String(v)
+                case let .double(v): return String(v)
+                case let .string(s): return s
+                case let .blob(d): return "blob:" + d.map { String(format: "%02x", $0) }.joined()
+                }
+            }
+        }
+    }
+}
+
+/// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
+public func parseCSV(_ text: String) -> [[String]] {
+    var records: [[String]] = []
+    var record: [String] = []
+    var field = ""
+    var quoted = false
+    var chars = Array(text)[...]
+    while let c = chars.popFirst() {
+        if quoted {
+            if c == "\"" {
+                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+            } else {
+                field.append(c)
+            }
+        } else if c == "\"" {
+            quoted = true
+        } else if c == "," {
+            record.append(field); field = ""
+        } else if c == "\r\n" || c == "\n" {
+            record.append(field); field = ""
+            records.append(record); record = []
+        } else {
+            field.append(c)
+        }
+    }
+    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    return records
+}
