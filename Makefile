@@ -4,7 +4,7 @@
 #   make test     build and run every test (what CI runs)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
-#   make bench    release build, then ingest speed and memory against DuckDB and zcat, and report times
+#   make bench    release build, then ingest speed and memory against DuckDB and zcat, the nightly case, and report times
 #                 (generates and caches a 7-day export under bench-data/; see Benchmarks/bench.py)
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/

@@ -9,7 +9,9 @@ journeys with `ctrdb generate`, then measures, each as the best of 3 runs:
   - `zcat > /dev/null` of the same files, the floor,
 and prints wall times, the ctrdb/DuckDB ratio, records per second and peak RSS
 (`/usr/bin/time -v`). It then ingests twice the data (a 14-day export of 200,000
-journeys) to show that memory stays flat, and times every canned report on the database.
+journeys) to show that memory stays flat, times the nightly case (the busiest day of that
+export ingested into a database of the other days, best of 3), and times every canned report
+on the database.
 """
 import glob
 import json
@@ -146,7 +148,30 @@ def main():
         print()
         print(f"twice the data ({len(files2)} files): ctrdb ingest {seconds:.2f} s, peak RSS {rss:.1f} MB "
               f"(7-day: {ours[1]:.1f} MB; flat means within a few MB)")
+        nightly(folder2, remove)
     remove(db, duck)
+
+
+def nightly(folder, remove):
+    """The nightly job: one more day into a database that holds the days before it."""
+    days = sorted(d for d in glob.glob(os.path.join(folder, "*", "*", "*")) if os.path.isdir(d))
+    def size(day):
+        return sum(1 for p in glob.glob(os.path.join(day, "**", "*"), recursive=True) if os.path.isfile(p))
+    day = max(days, key=size)
+    base = os.path.join(DATA, "nightly-base.db")
+    db = os.path.join(DATA, "nightly.db")
+    remove(base)
+    subprocess.run([CTRDB, "ingest", "--db", base, "--quiet"] + [d for d in days if d != day], check=True)
+    if os.path.exists(base + "-wal"):
+        sys.exit("bench: the base database was left with a write-ahead log")
+    seconds, rss, _, _ = best("nightly", lambda: [CTRDB, "ingest", day, "--db", db, "--quiet"],
+                              cleanup=lambda: (remove(db), shutil.copyfile(base, db)))
+    def records(path):
+        return int(subprocess.run([CTRDB, "sql", "--db", path, "--format", "csv", "SELECT SUM(records) FROM ingest_files"],
+                                  capture_output=True, text=True, check=True).stdout.splitlines()[1])
+    print(f"nightly: {os.path.relpath(day, folder)} ({size(day)} files, {records(db) - records(base):,} records) "
+          f"into a database of the other {len(days) - 1} days: {seconds:.2f} s, peak RSS {rss:.1f} MB")
+    remove(base, db)
 
 
 if __name__ == "__main__":
