@@ -135,119 +135,171 @@ public final class Ingest {
         let items = try InputCollector.collect(inputs)
         let database = try Ingest.openDatabase(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
-        let ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
-        var summary = IngestSummary()
-        summary.files = items.count
-        let bytesTotal = items.reduce(Int64(0)) { total, item in
-            if case let .file(_, size) = item { return total + size }
-            return total
-        }
-        var bytesDone: Int64 = 0
-        var lastReport = ContinuousClock.now
-        /// Indices of the inputs still to load, and of those loaded in the open transaction.
-        var queue = Array(items.indices.reversed())
-        var batch: [(index: Int, summary: IngestSummary)] = []
-        var databaseFailed = false
-
-        func fail(_ path: String, _ error: Error) {
-            summary.failedFiles += 1
-            summary.diagnostics.append(Diagnostic(severity: .error, file: path, offset: nil,
-                                                  message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
-        }
-
         // The checkpointer thread copies the log into the database; this connection only appends
         // (the setting is the connection's own and ends with it).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
-        try database.writeWithoutTransaction { db in
-            func commitBatch() throws {
-                guard db.isInsideTransaction else { return }
-                try db.commit()
-                for file in batch { summary.absorb(file.summary) }
-                batch = []
-            }
-            /// The database cannot be written (full disk, I/O error): the open batch is lost with it; stop.
-            func abandon(_ error: Error, remaining: Int) {
-                if db.isInsideTransaction { try? db.rollback() }
-                for file in batch { fail(items[file.index].displayPath, error) }
-                batch = []
-                summary.failedFiles += remaining
-                databaseFailed = true
-            }
-            let store = try ContactStore(db)
-            var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
-            func prepare(_ index: Int) -> Result<PreparedInput, Error> {
-                Result { try PreparedInput(items[index], maxRecordSize: options.maxRecordSize, redactor: redactor) }
-            }
+        var summary = try database.writeWithoutTransaction { db in
+            let run = try Run(ingest: self, db: db, items: items, redactor: redactor, progress: progress, start: clock)
+            try run.loadAll()
+            try run.resolveChains()
+            return run.summary
+        }
+        summary.seconds = (ContinuousClock.now - clock).seconds
+        return summary
+    }
+
+    /// One run's loading: the inputs in order, whole files in batches, a failing file rolled
+    /// back with its batch and the batch's other files loaded again, the next file decoded
+    /// ahead while the current one loads.
+    private final class Run {
+        private let ingest: Ingest
+        private let db: Database
+        private let store: ContactStore
+        private let items: [InputItem]
+        private let redactor: PhoneRedactor?
+        private let ingestedAt: String
+        private let progress: ((IngestProgress) -> Void)?
+        private let start: ContinuousClock.Instant
+        private let bytesTotal: Int64
+        private var lastReport = ContinuousClock.now
+
+        private(set) var summary = IngestSummary()
+        private var databaseFailed = false
+        /// Indices of the inputs still to load (the next one last).
+        private var queue: [Int]
+        /// The files loaded in the open transaction, with what each did.
+        private var batch: [(index: Int, summary: IngestSummary)] = []
+        /// Input bytes of the files committed so far.
+        private var bytesCommitted: Int64 = 0
+        /// The next input, opened and decoding while the current one loads.
+        private var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
+
+        init(ingest: Ingest, db: Database, items: [InputItem], redactor: PhoneRedactor?,
+             progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws {
+            self.ingest = ingest
+            self.db = db
+            self.items = items
+            self.redactor = redactor
+            self.progress = progress
+            self.start = start
+            store = try ContactStore(db)
+            ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
+            bytesTotal = items.reduce(Int64(0)) { $0 + $1.size }
+            queue = Array(items.indices.reversed())
+            summary.files = items.count
+        }
+
+        func loadAll() throws {
             while let index = queue.popLast() {
-                let item = items[index]
-                let prepared = upcoming?.index == index ? upcoming!.input : prepare(index)
-                upcoming = nil
-                // Start decoding the next file now (never standard input: it is read only when its turn comes).
-                if let next = queue.last, items[next] != .standardInput, item != .standardInput {
-                    upcoming = (next, prepare(next))
-                }
-                let report: (Int64, Int) -> Void = { bytes, records in
-                    guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
-                    lastReport = ContinuousClock.now
-                    progress(IngestProgress(file: item.displayPath, filesDone: items.count - queue.count - 1, filesTotal: items.count,
-                                            bytesDone: bytesDone + bytes, bytesTotal: bytesTotal,
-                                            records: summary.records + batch.reduce(0) { $0 + $1.summary.records } + records,
-                                            elapsed: (ContinuousClock.now - clock).seconds))
-                }
-                // A file that cannot be opened fails before anything of it reaches the batch.
-                let input: PreparedInput
-                do {
-                    input = try prepared.get()
-                } catch {
-                    fail(item.displayPath, error)
-                    continue
-                }
-                // Standard input cannot be read twice, so it gets a transaction of its own.
-                let alone = item == .standardInput
-                do {
-                    if alone { try commitBatch() }
-                    if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                    let fileSummary = try ingest(input, with: store, ingestedAt: ingestedAt, report: report)
-                    if alone, fileSummary.skippedFiles > 0 {
-                        // The same bytes as the last standard input: undo the reading, count it as skipped.
-                        try db.rollback()
-                        summary.absorb(fileSummary)
-                        continue
-                    }
-                    batch.append((index, fileSummary))
-                    if alone || batch.reduce(0, { $0 + $1.summary.records }) >= options.recordsPerBatch { try commitBatch() }
-                } catch {
-                    if Ingest.isFatal(error) {
-                        fail(item.displayPath, error)
-                        abandon(error, remaining: queue.count)
-                        break
-                    }
-                    fail(item.displayPath, error)
-                    if db.isInsideTransaction { try? db.rollback() }
-                    // Load the rest of the batch again, without the failing file.
-                    queue.append(contentsOf: batch.map(\.index).reversed())
-                    batch = []
-                    upcoming = nil
-                }
-                if case let .file(_, size) = item { bytesDone += size }
+                guard load(index) else { return }
             }
             do {
                 try commitBatch()
             } catch {
-                abandon(error, remaining: 0)
-                return
+                abandon(error)
             }
-            // After a database failure the chain stage waits for the next run (pending_chain keeps its work).
+        }
+
+        /// The chain stage, for every leg this run (or an interrupted earlier one) left pending.
+        /// After a database failure it waits for the next run: `pending_chain` keeps its work.
+        func resolveChains() throws {
             guard !databaseFailed else { return }
             try db.inTransaction(.immediate) {
                 summary.chainLegs = try ChainResolver.resolvePending(db)
                 return .commit
             }
         }
-        summary.seconds = (ContinuousClock.now - clock).seconds
-        return summary
+
+        /// Loads one input into the open batch; false when the database failed and the run stops.
+        private func load(_ index: Int) -> Bool {
+            let item = items[index]
+            let prepared = upcoming?.index == index ? upcoming!.input : prepare(index)
+            upcoming = nil
+            // Start decoding the next file now (never standard input: it is read only when its turn comes).
+            if let next = queue.last, items[next] != .standardInput, item != .standardInput {
+                upcoming = (next, prepare(next))
+            }
+            // A file that cannot be opened fails before anything of it reaches the batch.
+            let input: PreparedInput
+            do {
+                input = try prepared.get()
+            } catch {
+                fail(item, error)
+                return true
+            }
+            // Standard input cannot be read twice, so it gets a transaction of its own.
+            let alone = item == .standardInput
+            do {
+                if alone { try commitBatch() }
+                if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+                let fileSummary = try ingest.ingest(input, with: store, ingestedAt: ingestedAt) { bytes, records in
+                    self.reportProgress(on: item, bytes: bytes, records: records)
+                }
+                if alone, fileSummary.skippedFiles > 0 {
+                    // The same bytes as the last standard input: undo the reading, count it as skipped.
+                    try db.rollback()
+                    summary.absorb(fileSummary)
+                    return true
+                }
+                batch.append((index, fileSummary))
+                if alone || batch.reduce(0, { $0 + $1.summary.records }) >= ingest.options.recordsPerBatch { try commitBatch() }
+            } catch {
+                fail(item, error)
+                if Ingest.isFatal(error) {
+                    abandon(error)
+                    return false
+                }
+                if db.isInsideTransaction { try? db.rollback() }
+                // Load the rest of the batch again, without the failing file.
+                queue.append(contentsOf: batch.map(\.index).reversed())
+                batch = []
+                upcoming = nil
+            }
+            return true
+        }
+
+        private func prepare(_ index: Int) -> Result<PreparedInput, Error> {
+            Result { try PreparedInput(items[index], maxRecordSize: ingest.options.maxRecordSize, redactor: redactor) }
+        }
+
+        private func commitBatch() throws {
+            guard db.isInsideTransaction else { return }
+            try db.commit()
+            for file in batch {
+                summary.absorb(file.summary)
+                bytesCommitted += items[file.index].size
+            }
+            batch = []
+        }
+
+        private func fail(_ item: InputItem, _ error: Error) {
+            summary.failedFiles += 1
+            summary.diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil,
+                                                  message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
+        }
+
+        /// The database cannot be written (full disk, I/O error): the open batch is lost with it,
+        /// and the files not loaded yet fail too; the run stops.
+        private func abandon(_ error: Error) {
+            if db.isInsideTransaction { try? db.rollback() }
+            for file in batch { fail(items[file.index], error) }
+            batch = []
+            summary.failedFiles += queue.count
+            queue = []
+            databaseFailed = true
+        }
+
+        private func reportProgress(on item: InputItem, bytes: Int64, records: Int) {
+            guard let progress, ContinuousClock.now - lastReport > .milliseconds(200) else { return }
+            lastReport = ContinuousClock.now
+            let batchBytes = batch.reduce(Int64(0)) { $0 + items[$1.index].size }
+            progress(IngestProgress(file: item.displayPath, filesDone: items.count - queue.count - 1, filesTotal: items.count,
+                                    bytesDone: bytesCommitted + batchBytes + bytes, bytesTotal: bytesTotal,
+                                    records: summary.records + batch.reduce(0) { $0 + $1.summary.records } + records,
+                                    elapsed: (ContinuousClock.now - start).seconds))
+        }
     }
 
     /// An input opened and being decoded ahead of the loading thread: the next file's records
@@ -287,7 +339,7 @@ public final class Ingest {
     }
 
     /// Loads one prepared input inside the caller's transaction; returns what it did.
-    private func ingest(_ input: PreparedInput, with store: ContactStore, ingestedAt: String,
+    fileprivate func ingest(_ input: PreparedInput, with store: ContactStore, ingestedAt: String,
                         report: (Int64, Int) -> Void) throws -> IngestSummary {
         let path = input.item.displayPath
         var fileSummary = IngestSummary()

@@ -12,6 +12,12 @@ public enum InputItem: Equatable, Sendable {
         case .standardInput: return InputCollector.standardInputLabel
         }
     }
+
+    /// The file's size when it was collected, for progress (standard input's is unknown: 0).
+    public var size: Int64 {
+        if case let .file(_, size) = self { return size }
+        return 0
+    }
 }
 
 /// Expands the command line's inputs: files as given, folders walked recursively in
