@@ -12,12 +12,6 @@ extension CTRDB {
                 """
         )
 
-        enum Layout: String, ExpressibleByArgument, CaseIterable {
-            case firehose, mixed
-
-            var exportLayout: ExportLayout { self == .firehose ? .firehose : .mixed }
-        }
-
         @Option(name: .long, help: ArgumentHelp("Folder to write into; created if missing, must be empty.", valueName: "dir"))
         var out: String
 
@@ -31,7 +25,7 @@ extension CTRDB {
         var seed: UInt64 = 1
 
         @Option(name: .long, help: "firehose: gzip objects of concatenated records; mixed: also NDJSON, arrays, pretty, plain and multi-member gzip objects.")
-        var layout: Layout = .firehose
+        var layout: ExportLayout = .firehose
 
         @Option(name: .long, help: ArgumentHelp("First day of the window (UTC).", valueName: "YYYY-MM-DD"))
         var startDate = "2024-03-04"
@@ -46,7 +40,7 @@ extension CTRDB {
             options.journeys = journeys
             options.days = days
             options.seed = seed
-            options.layout = layout.exportLayout
+            options.layout = layout
             options.startDate = startDate
             return options
         }

@@ -13,6 +13,7 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension ExportLayout: ExpressibleByArgument {}
 
 /// `--format`, `--output` and the CSV switches, shared by every command that prints rows.
 struct OutputOptionGroup: ParsableArguments {

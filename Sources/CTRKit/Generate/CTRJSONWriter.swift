@@ -24,15 +24,11 @@ struct CTRJSONWriter {
             early = true
         case let .lateUpdate(update, key, value):
             lastUpdate = update
-            var copy = leg
-            copy.setAttribute(key, value)
-            attributes = copy.attributes
+            ContactLeg.setAttribute(key, value, in: &attributes)
         case .conflict:
-            // Two updates processed within the same second: same timestamp, other content.
-            var copy = leg
-            let current = leg.attributes.first(where: { $0.key == "disposition" })?.value
-            copy.setAttribute("disposition", current == "follow-up" ? "resolved" : "follow-up")
-            attributes = copy.attributes
+            // Two updates processed within the same second: same timestamp, other content
+            // (no leg sets a disposition otherwise).
+            ContactLeg.setAttribute("disposition", "follow-up", in: &attributes)
         }
 
         e.beginObject()

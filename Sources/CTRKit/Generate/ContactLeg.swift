@@ -39,6 +39,11 @@ struct ContactLeg {
     }
 
     mutating func setAttribute(_ key: String, _ value: String) {
+        Self.setAttribute(key, value, in: &attributes)
+    }
+
+    /// Sets a key in attributes kept sorted by key in byte order, as Connect writes them.
+    static func setAttribute(_ key: String, _ value: String, in attributes: inout [(key: String, value: String)]) {
         if let i = attributes.firstIndex(where: { $0.key == key }) {
             attributes[i].value = value
             return

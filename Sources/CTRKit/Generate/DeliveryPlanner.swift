@@ -5,7 +5,10 @@ struct Delivery {
     /// When Firehose writes it (UTC): this, not the contact's time, picks the hour folder.
     var arrival: Int64
     /// Arrives days later: written when the run reaches that time, by rebuilding the journey.
-    var deferred: Bool
+    var deferred: Bool {
+        if case .lateUpdate = variant { return true }
+        return false
+    }
     /// A byte-identical repeat of the delivery before it.
     var duplicate = false
 }
@@ -38,18 +41,18 @@ struct DeliveryPlanner {
         for (index, leg) in journey.legs.enumerated() where index != missing {
             if leg.agent?.afterContactWorkEnd != nil && rng.chance(Self.earlyCopyChance) {
                 let update = leg.disconnect + rng.int64(1...2) * 1000
-                add(Delivery(leg: index, variant: .early(lastUpdate: update), arrival: update + lag(&rng), deferred: false), &rng, &deliveries)
+                add(Delivery(leg: index, variant: .early(lastUpdate: update), arrival: update + lag(&rng)), &rng, &deliveries)
             }
             let arrival = leg.lastUpdate + lag(&rng)
-            add(Delivery(leg: index, variant: .final, arrival: arrival, deferred: false), &rng, &deliveries)
+            add(Delivery(leg: index, variant: .final, arrival: arrival), &rng, &deliveries)
             if rng.chance(Self.conflictChance) {
-                add(Delivery(leg: index, variant: .conflict, arrival: arrival + rng.int64(0...120) * 1000, deferred: false), &rng, &deliveries)
+                add(Delivery(leg: index, variant: .conflict, arrival: arrival + rng.int64(0...120) * 1000), &rng, &deliveries)
             }
             if rng.chance(Self.lateUpdateChance) {
                 let update = leg.lastUpdate - leg.lastUpdate % 1000 + lateDelay(after: leg.lastUpdate, &rng)
                 let (key, value) = Self.lateAttribute(&rng)
                 let variant = DeliveryVariant.lateUpdate(lastUpdate: update, key: key, value: value)
-                add(Delivery(leg: index, variant: variant, arrival: update + lag(&rng), deferred: true), &rng, &deliveries)
+                add(Delivery(leg: index, variant: variant, arrival: update + lag(&rng)), &rng, &deliveries)
             }
         }
         return missing

@@ -67,7 +67,7 @@ struct JSONEmitter {
     /// A member name that comes from data (attribute keys).
     mutating func key(_ name: String) {
         separate()
-        appendQuoted(name)
+        JSONText.appendQuoted(name, to: &bytes)
         bytes.append(0x3A)
         if pretty { bytes.append(0x20) }
         afterKey = true
@@ -82,7 +82,7 @@ struct JSONEmitter {
     mutating func string(_ value: String?) {
         guard let value else { return null() }
         separate()
-        appendQuoted(value)
+        JSONText.appendQuoted(value, to: &bytes)
         needsComma = true
     }
 
@@ -145,29 +145,6 @@ struct JSONEmitter {
     }
 
     mutating func appendRaw(_ text: String) { bytes.append(contentsOf: text.utf8) }
-
-    private mutating func appendQuoted(_ text: String) {
-        bytes.append(0x22)
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            bytes.append(contentsOf: utf8)
-        } else {
-            for b in utf8 {
-                switch b {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-                case ..<0x20:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
-                default: bytes.append(b)
-                }
-            }
-        }
-        bytes.append(0x22)
-    }
 }
 
 /// A UTC time split into calendar fields, for timestamps, folder and object names.
