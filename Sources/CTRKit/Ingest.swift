@@ -370,7 +370,8 @@ public final class Ingest {
         let stream = input.stream
         let items = input.items
 
-        let file = SourceFile(path: path, fileHash: knownHash ?? "", ingestedAt: ingestedAt)
+        // The file's hash is known once it has been read (standard input is hashed while read).
+        var file = SourceFile(path: path, fileHash: "", ingestedAt: ingestedAt)
         var records = 0
         var rejects = 0
         while let item = try items.next() {
@@ -403,7 +404,8 @@ public final class Ingest {
             fileSummary.partialFiles = 1
             fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: stream.position, message: damage))
         }
-        try store.recordFile(SourceFile(path: path, fileHash: fileHash, ingestedAt: ingestedAt), size: hashing.hasher.byteCount,
+        file.fileHash = fileHash
+        try store.recordFile(file, size: hashing.hasher.byteCount,
                              records: records, rejects: rejects, damage: damage)
         fileSummary.records = records
         fileSummary.rejects = rejects

@@ -78,12 +78,7 @@ public enum ChainResolver {
                 }
             }
             for (id, resolution) in resolve(legs) where current[id] != resolution {
-                update.bind(resolution.chainId)
-                update.bind(Int64(resolution.depth))
-                update.bind(resolution.outcome)
-                update.bind(resolution.missingParent ? Int64(1) : 0)
-                update.bind(resolution.missingNext ? Int64(1) : 0)
-                update.bind(resolution.inCycle ? Int64(1) : 0)
+                update.bind(resolution)
                 update.bind(id)
                 try update.run()
             }
@@ -93,11 +88,14 @@ public enum ChainResolver {
         return examined
     }
 
-    /// The chain values of a leg with no links at all: the same rules, over a group of one.
+    /// The chain values of a leg with no links at all, as `resolve` gives them for a group of
+    /// one: its own journey, at depth 0, nothing missing, no cycle. (Called for most loaded
+    /// legs, so without building the group.)
     static func resolveStandalone(_ record: ContactRecord) -> Resolution {
         let leg = Leg(id: record.contactId, previous: nil, next: nil, initial: nil, method: record.initiationMethod,
                       queued: record.enqueue != nil, answered: record.connectedToAgent != nil)
-        return resolve([leg.id: leg])[leg.id]!
+        return Resolution(chainId: leg.id, depth: 0, outcome: outcome(of: leg, legs: [:], children: []),
+                          missingParent: false, missingNext: false, inCycle: false)
     }
 
     /// Pure chain logic over one connected group of loaded legs.
@@ -165,5 +163,18 @@ public enum ChainResolver {
         if !nextLegs.isEmpty { return "transfer" }
         if leg.next != nil { return "unresolved" }
         return "abandoned"
+    }
+}
+
+extension BoundStatement {
+    /// The six chain columns in table order (chain_id, chain_depth, outcome, missing_parent,
+    /// missing_next, in_cycle): nulls and zero flags when there is no resolution yet.
+    func bind(_ chain: ChainResolver.Resolution?) {
+        bind(chain?.chainId)
+        bind(chain.map { Int64($0.depth) })
+        bind(chain?.outcome)
+        bind(chain?.missingParent == true ? Int64(1) : 0)
+        bind(chain?.missingNext == true ? Int64(1) : 0)
+        bind(chain?.inCycle == true ? Int64(1) : 0)
     }
 }

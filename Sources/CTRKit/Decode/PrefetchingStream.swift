@@ -5,6 +5,8 @@ import Foundation
 /// the pipeline each get a core.
 ///
 /// Memory is bounded: at most `depth` batches of `batchSize` records wait between the threads.
+/// The thread holds the stream until it ends or `cancel()` is called (the owner cancels when
+/// it stops reading early).
 public final class PrefetchingStream {
     private let condition = NSCondition()
     private var batches: [[StreamItem]] = []
@@ -13,13 +15,14 @@ public final class PrefetchingStream {
     private var cancelled = false
     private var current: [StreamItem] = []
     private var index = 0
-    private let depth: Int
+    private let batchSize = 256
+    private let depth = 8
     private var progress: Int64 = 0
 
     /// `progress` is evaluated on the decoding thread after each batch (for example bytes read);
-    /// `bytesRead` hands its latest value to the loading thread.
-    public init(_ stream: RecordStream, batchSize: Int = 256, depth: Int = 8, progress: @escaping () -> Int64 = { 0 }) {
-        self.depth = depth
+    /// `latestProgress` hands its latest value to the loading thread.
+    public init(_ stream: RecordStream, progress: @escaping () -> Int64 = { 0 }) {
+        let batchSize = self.batchSize
         let thread = Thread { [condition] in
             var batch: [StreamItem] = []
             batch.reserveCapacity(batchSize)
@@ -94,6 +97,4 @@ public final class PrefetchingStream {
         condition.broadcast()
         condition.unlock()
     }
-
-    deinit { cancel() }
 }

@@ -67,24 +67,19 @@ final class BoundStatement {
         }
     }
 
-    /// Runs the statement to completion; returns the first column of the first row, if any.
-    @discardableResult
-    func run() throws -> Int64? {
+    /// Runs the statement to completion.
+    func run() throws {
         defer {
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
             nextIndex = 1
         }
-        var first: Int64?
         while true {
             let code = sqlite3_step(handle)
             switch code {
-            case SQLITE_ROW:
-                if first == nil { first = sqlite3_column_int64(handle, 0) }
-            case SQLITE_DONE:
-                return first
-            default:
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+            case SQLITE_ROW: continue
+            case SQLITE_DONE: return
+            default: throw error(code)
             }
         }
     }
@@ -118,8 +113,12 @@ final class BoundStatement {
         case SQLITE_DONE:
             return nil
         default:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
+            throw error(code)
         }
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
     }
 
     var changes: Int32 { sqlite3_changes(connection) }

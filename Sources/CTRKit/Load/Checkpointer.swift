@@ -38,6 +38,4 @@ final class Checkpointer {
         condition.unlock()
         while thread?.isFinished == false { Thread.sleep(forTimeInterval: 0.005) }
     }
-
-    deinit { stop() }
 }

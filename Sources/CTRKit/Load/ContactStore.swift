@@ -120,9 +120,7 @@ public final class ContactStore {
         s.bind(r.agentInteraction); s.bind(r.customerHold); s.bind(r.numberOfHolds); s.bind(r.longestHold); s.bind(r.afterContactWork)
         s.bind(r.routingProfile); s.bind(r.customerAddress); s.bind(r.systemAddress); s.bind(r.transferCompleted)
         s.bind(r.lastUpdate?.epochMilliseconds); s.bind(hash); s.bind(r.attributesJSON)
-        s.bind(chain?.chainId); s.bind(chain.map { Int64($0.depth) }); s.bind(chain?.outcome)
-        s.bind(chain?.missingParent == true ? Int64(1) : 0); s.bind(chain?.missingNext == true ? Int64(1) : 0)
-        s.bind(chain?.inCycle == true ? Int64(1) : 0)
+        s.bind(chain)
     }
 
     /// The current record changed: its chain must be recomputed.
@@ -229,8 +227,8 @@ public final class ContactStore {
 
     /// Makes the newest stored version current again (or removes the contact if none is left).
     func restoreNewestVersion(of contactId: String) throws {
-        let raw = try String.fetchOne(db, sql: """
-            SELECT raw_json FROM contact_versions WHERE contact_id = ?
+        let newest = try Row.fetchOne(db, sql: """
+            SELECT raw_json, content_hash FROM contact_versions WHERE contact_id = ?
             ORDER BY COALESCE(last_update_ms, -9223372036854775808) DESC, content_hash DESC LIMIT 1
             """, arguments: [contactId])
         try markChanged(contactId)
@@ -240,15 +238,14 @@ public final class ContactStore {
             SELECT previous_contact_id FROM contacts WHERE contact_id = ?1 AND previous_contact_id IS NOT NULL
             UNION SELECT next_contact_id FROM contacts WHERE contact_id = ?1 AND next_contact_id IS NOT NULL
             """, arguments: [contactId])
-        guard let raw else {
+        guard let newest else {
             try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?", arguments: [contactId])
             return
         }
-        let bytes = Array(raw.utf8)
-        var framer = FramedChunk(kind: .object, bytes: bytes, offset: 0, contentHash: 0)
-        framer.contentHash = RecordFramer.contentHash(of: bytes)
-        let record = try ContactDecoder.decode(framer)
-        bindContact(record, hash: record.contentHashText, chain: nil, to: replaceContact)
+        // The version's hash is stored with it: the record is only decoded for its fields.
+        let raw: String = newest[0]
+        let record = try ContactDecoder.decode(FramedChunk(kind: .object, bytes: Array(raw.utf8), offset: 0, contentHash: 0))
+        bindContact(record, hash: newest[1], chain: nil, to: replaceContact)
         try replaceContact.run()
     }
 }

@@ -56,8 +56,9 @@ public struct PhoneRedactor {
         redacted.customerAddress = token
         let quotedNumber = Array(JSONText.quoted(number).utf8)
         let quotedToken = Array(JSONText.quoted(token).utf8)
-        redacted.rawJSON = String(decoding: PhoneRedactor.replace(quotedNumber, with: quotedToken, in: Array(record.rawJSON.utf8)), as: UTF8.self)
-        redacted.contentHash = RecordFramer.contentHash(of: Array(redacted.rawJSON.utf8))
+        let bytes = PhoneRedactor.replace(quotedNumber, with: quotedToken, in: Array(record.rawJSON.utf8))
+        redacted.rawJSON = String(decoding: bytes, as: UTF8.self)
+        redacted.contentHash = RecordFramer.contentHash(of: bytes)
         for index in redacted.attributes.indices where redacted.attributes[index].value == number {
             redacted.attributes[index].value = token
         }

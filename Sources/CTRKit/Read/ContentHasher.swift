@@ -1,7 +1,7 @@
 /// A stable 64-bit hash of a whole file, to tell whether a file was already ingested.
 /// Not cryptographic: it detects changed files, it does not resist forgery.
 public struct ContentHasher {
-    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var state = FNV.offsetBasis
     private var pending: [UInt8] = []
     public private(set) var byteCount: Int64 = 0
 
@@ -30,13 +30,12 @@ public struct ContentHasher {
 
     @inline(__always)
     private mutating func mix(_ word: UInt64) {
-        state = (state ^ word) &* 0x0000_0100_0000_01b3
+        state = (state ^ word) &* FNV.prime
         state ^= state >> 29
     }
 
     public func finalize() -> UInt64 {
-        var h = state
-        for byte in pending { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        var h = FNV.hash(pending, seed: state)
         h ^= UInt64(bitPattern: byteCount)
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
