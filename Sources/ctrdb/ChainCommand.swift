@@ -20,8 +20,7 @@ extension CTRDB {
             try failingClearly {
                 let catalog = try loadCatalog()
                 let sql = try String(contentsOfFile: catalog.folder + "/_chain.sql", encoding: .utf8)
-                let queue = try QueryRunner.openReadOnly(database.path)
-                try queue.read { db in
+                try database.read { db in
                     // Checked before any output: an unknown contact prints no header and writes no --output file.
                     guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = ?)", arguments: [contactId]) == true else {
                         Terminal.error("no contact \(contactId) in \(database.path)")
@@ -47,8 +46,7 @@ extension CTRDB {
 
         func run() throws {
             try failingClearly {
-                let queue = try QueryRunner.openReadOnly(database.path)
-                _ = try queue.read { db in
+                try database.read { db in
                     try output.withWriter { writer in try QueryRunner.export(name, in: db, to: writer) }
                 }
             }

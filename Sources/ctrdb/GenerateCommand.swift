@@ -54,17 +54,13 @@ extension CTRDB {
         }
 
         func run() throws {
-            let summary: GenerateSummary
-            do {
-                summary = try ExportGenerator(options: options).run()
-            } catch {
-                Terminal.error((error as? LocalizedError)?.errorDescription ?? "\(error)")
-                throw ExitCode.failure
-            }
-            guard !quietOption.quiet else { return }
-            Terminal.writeError(summary.line + "\n")
-            if stats {
-                for line in summary.stats.lines { Terminal.writeError("  " + line + "\n") }
+            try failingClearly {
+                let summary = try ExportGenerator(options: options).run()
+                guard !quietOption.quiet else { return }
+                Terminal.writeError(summary.line + "\n")
+                if stats {
+                    for line in summary.stats.lines { Terminal.writeError("  " + line + "\n") }
+                }
             }
         }
     }

@@ -35,39 +35,33 @@ extension CTRDB {
         }
 
         func run() throws {
-            var options = IngestOptions()
-            options.maxRecordSize = maxRecordSize
-            options.redactPhones = redactPhones
-            do {
+            try failingClearly {
+                var options = IngestOptions()
+                options.maxRecordSize = maxRecordSize
+                options.redactPhones = redactPhones
                 if let redactKeyFile {
                     options.redactor = try PhoneRedactor(keyFile: redactKeyFile)
                 } else if let key = ProcessInfo.processInfo.environment["CTRDB_REDACT_KEY"], !key.isEmpty {
                     options.redactor = try PhoneRedactor(keyMaterial: key)
                 }
-            } catch {
-                Terminal.error(describe(error))
-                throw ExitCode.failure
+                var logger = Logger(label: "ctrdb.ingest")
+                logger.logLevel = verbose ? .info : .warning
+                let ingest = CTRKit.Ingest(databasePath: database.path, options: options, logger: logger)
+                let showProgress = !quietOption.quiet && Terminal.standardErrorIsTerminal
+                let summary: IngestSummary
+                do {
+                    // The progress line is cleared before any message, error or not.
+                    defer { if showProgress { ProgressLine.clear() } }
+                    summary = try ingest.run(inputs: inputs, progress: showProgress ? ProgressLine.draw : nil)
+                }
+                for diagnostic in summary.diagnostics where diagnostic.severity == .error || !quietOption.quiet {
+                    Terminal.writeError("ctrdb: \(diagnostic)\n")
+                }
+                if !quietOption.quiet {
+                    Terminal.writeError(summary.line + "\n")
+                }
+                if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
             }
-            var logger = Logger(label: "ctrdb.ingest")
-            logger.logLevel = verbose ? .info : .warning
-            let ingest = CTRKit.Ingest(databasePath: database.path, options: options, logger: logger)
-            let showProgress = !quietOption.quiet && Terminal.standardErrorIsTerminal
-            let summary: IngestSummary
-            do {
-                summary = try ingest.run(inputs: inputs, progress: showProgress ? ProgressLine.draw : nil)
-            } catch {
-                if showProgress { ProgressLine.clear() }
-                Terminal.error(describe(error))
-                throw ExitCode.failure
-            }
-            if showProgress { ProgressLine.clear() }
-            for diagnostic in summary.diagnostics where diagnostic.severity == .error || !quietOption.quiet {
-                Terminal.writeError("ctrdb: \(diagnostic)\n")
-            }
-            if !quietOption.quiet {
-                Terminal.writeError(summary.line + "\n")
-            }
-            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
         }
     }
 }

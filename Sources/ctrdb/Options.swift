@@ -1,6 +1,7 @@
 import ArgumentParser
 import CTRKit
 import Foundation
+import GRDB
 
 /// `--db`, shared by every command that opens the database.
 struct DatabaseOptions: ParsableArguments {
@@ -9,6 +10,12 @@ struct DatabaseOptions: ParsableArguments {
 
     var path: String {
         db ?? ProcessInfo.processInfo.environment["CTRDB_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "ctr.db"
+    }
+
+    /// Runs `body` on the database, opened read-only (commands that only read use this).
+    @discardableResult
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try QueryRunner.openReadOnly(path).read(body)
     }
 }
 

@@ -14,23 +14,6 @@ func loadCatalog() throws -> ReportCatalog {
     return try ReportCatalog(folder: folder)
 }
 
-/// Runs `body` and turns library errors into a message on stderr and exit 1.
-func failingClearly(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        Terminal.error(describe(error))
-        throw ExitCode.failure
-    }
-}
-
-func describe(_ error: Error) -> String {
-    if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
-    return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-}
-
 extension CTRDB {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -93,8 +76,7 @@ extension CTRDB {
                 parameters.queues = queue
                 parameters.serviceLevelSeconds = sl
                 parameters.shortAbandonSeconds = shortAbandon
-                let queue = try QueryRunner.openReadOnly(database.path)
-                _ = try queue.read { db in
+                try database.read { db in
                     try output.withWriter { writer in
                         try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
                     }

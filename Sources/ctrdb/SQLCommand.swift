@@ -18,21 +18,20 @@ extension CTRDB {
         @OptionGroup var output: OutputOptionGroup
 
         func run() throws {
-            do {
-                let queue = try QueryRunner.openReadOnly(database.path)
-                _ = try queue.read { db in
-                    try output.withWriter { writer in try QueryRunner.run(statement, in: db, to: writer) }
+            try failingClearly {
+                do {
+                    try database.read { db in
+                        try output.withWriter { writer in try QueryRunner.run(statement, in: db, to: writer) }
+                    }
+                } catch let error as DatabaseError {
+                    // The statement's own error, with the way out when it tried to write.
+                    var message = error.message ?? error.description
+                    if error.resultCode == .SQLITE_READONLY || message.contains("readonly") {
+                        message += " (ctrdb sql is read-only; the database is changed only by ctrdb ingest)"
+                    }
+                    Terminal.error("sql failed: \(message)")
+                    throw ExitCode.failure
                 }
-            } catch let error as DatabaseError {
-                var message = error.message ?? error.description
-                if error.resultCode == .SQLITE_READONLY || message.contains("readonly") {
-                    message += " (ctrdb sql is read-only; the database is changed only by ctrdb ingest)"
-                }
-                Terminal.error("sql failed: \(message)")
-                throw ExitCode.failure
-            } catch let error as LocalizedError {
-                Terminal.error(error.errorDescription ?? "\(error)")
-                throw ExitCode.failure
             }
         }
     }

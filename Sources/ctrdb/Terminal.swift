@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import GRDB
 
 /// Standard error: the only place the executable prints messages (stdout carries rows only).
 enum Terminal {
@@ -18,4 +20,21 @@ enum Terminal {
         var text = text
         text.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
     }
+}
+
+/// Runs `body` and turns library errors into a message on stderr and exit 1.
+func failingClearly(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        Terminal.error(describe(error))
+        throw ExitCode.failure
+    }
+}
+
+func describe(_ error: Error) -> String {
+    if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
+    return (error as? LocalizedError)?.errorDescription ?? "\(error)"
 }

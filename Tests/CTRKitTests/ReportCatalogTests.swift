@@ -93,12 +93,6 @@ struct ReportCatalogTests {
         #expect(recursive.hasPrefix("WITH RECURSIVE legs AS (\nSELECT 1 AS x\n),\n r AS"))
     }
 
-    @Test("only named parameters that the statement uses are passed (:to is not :total_start)")
-    func onlyUsedArguments() {
-        let arguments = ReportRunner.only(["to": "a", "total_start": "b", "sl": 20], usedIn: "SELECT :total_start")
-        #expect(arguments == ["total_start": "b"])
-    }
-
     @Test("the queue list is a JSON array with every character escaped")
     func queueArray() throws {
         #expect(ReportRunner.jsonArray(["a\"b", "c\\d", "e\nf"]) == #"["a\"b","c\\d","e\nf"]"#)

@@ -54,7 +54,10 @@ public final class IntervalBucketer {
             return t - (local - floorDiv(local, size) * size)
         }
         switch interval {
-        case .day, .total:
+        case .total:
+            // One interval for everything; its label is the report's total_start.
+            return 0
+        case .day:
             return Int64(calendar.startOfDay(for: date).timeIntervalSince1970)
         case .week:
             let day = calendar.startOfDay(for: date)

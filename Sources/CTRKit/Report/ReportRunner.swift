@@ -54,13 +54,13 @@ public struct ReportRunner {
             } else {
                 var unfiltered = arguments
                 unfiltered.updateValue(nil, forKey: "queues")
-                let earliest = try String.fetchOne(db, sql: "WITH legs AS (\(catalog.legsSQL)) SELECT MIN(bucket_ts) FROM legs",
-                                                   arguments: ReportRunner.only(unfiltered, usedIn: catalog.legsSQL))
+                let earliest = try String.fetchOne(db, sql: ReportRunner.compose(legs: catalog.legsSQL, report: "SELECT MIN(bucket_ts) FROM legs"),
+                                                   arguments: StatementArguments(unfiltered))
                 arguments["total_start"] = earliest.flatMap { Timestamp.parse($0) }.map { bucketer.format($0.epochSeconds) }
             }
         }
         let sql = ReportRunner.compose(legs: catalog.legsSQL, report: report.sql)
-        return try QueryRunner.run(sql, arguments: ReportRunner.only(arguments, usedIn: sql), in: db, to: writer)
+        return try QueryRunner.run(sql, arguments: StatementArguments(arguments), in: db, to: writer)
     }
 
     private func boundary(_ text: String, option: String, _ bucketer: IntervalBucketer) throws -> Int64 {
@@ -82,15 +82,6 @@ public struct ReportRunner {
             return "WITH \(legsClause),\n" + body.dropFirst("WITH".count)
         }
         return "WITH \(legsClause)\n" + body
-    }
-
-    /// GRDB checks that named arguments match the statement; pass only those it uses.
-    static func only(_ arguments: [String: DatabaseValueConvertible?], usedIn sql: String) -> StatementArguments {
-        var used: [String: DatabaseValueConvertible?] = [:]
-        for (name, value) in arguments where sql.range(of: ":\(name)\\b", options: .regularExpression) != nil {
-            used[name] = value
-        }
-        return StatementArguments(used)
     }
 
     static func jsonArray(_ values: [String]) -> String {
@@ -130,15 +121,10 @@ enum ReportFunctions {
                 sqlite3_result_null(ctx)
                 return
             }
-            sqlite3_result_int64(ctx, bucketer.interval == .total ? 0 : bucketer.intervalStart(instant.epochSeconds))
+            sqlite3_result_int64(ctx, bucketer.intervalStart(instant.epochSeconds))
         }, nil, nil, { context in
             if let context { Unmanaged<IntervalBucketer>.fromOpaque(context).release() }
         })
-    }
-
-    private static func seconds(_ value: DatabaseValue) -> Int64? {
-        guard case var .string(text) = value.storage else { return nil }
-        return text.withUTF8 { Timestamp.parse($0) }?.epochSeconds
     }
 
     /// Integers are divided exactly (so 0.125 rounds to 0.13, as the definition says), not
