@@ -120,20 +120,13 @@ final class ExportObjectWriter {
     }
 
     private func flushBuffer() throws {
-        var offset = 0
-        while offset < buffered {
-            let n = posixWrite(descriptor, buffer.baseAddress! + offset, buffered - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw GenerateError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
+        if let failure = writeFully(descriptor, UnsafeRawBufferPointer(rebasing: buffer[..<buffered])) {
+            throw GenerateError.cannotWrite(path: path, reason: failure)
         }
         fileBytes += Int64(buffered)
         buffered = 0
     }
 }
 
-// File-scope wrappers: inside the class, `close` and `write` name its own methods.
+// File-scope wrapper: inside the class, `close` names its own method.
 private func posixClose(_ descriptor: Int32) -> Int32 { close(descriptor) }
-private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, bytes, count) }

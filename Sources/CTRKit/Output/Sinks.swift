@@ -2,21 +2,15 @@ import Foundation
 
 /// Standard output, buffered: rows are written in large blocks.
 public final class StandardOutputSink: TextSink {
-    private var buffer: [UInt8] = []
+    private var buffer = DescriptorBuffer(descriptor: STDOUT_FILENO, name: "standard output")
 
-    public init() { buffer.reserveCapacity(1 << 16) }
+    public init() {}
 
     deinit { try? flush() }
 
-    public func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
-    }
+    public func write(_ text: String) throws { try buffer.write(text) }
 
-    public func flush() throws {
-        try writeAll(buffer, to: STDOUT_FILENO, name: "standard output")
-        buffer.removeAll(keepingCapacity: true)
-    }
+    public func flush() throws { try buffer.flush() }
 }
 
 /// A file written atomically: rows go to a temporary file beside it, renamed over the
@@ -25,7 +19,7 @@ public final class AtomicFileSink: TextSink {
     public let path: String
     private let temporaryPath: String
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
+    private var buffer: DescriptorBuffer
     private var done = false
 
     public init(path: String) throws {
@@ -36,6 +30,7 @@ public final class AtomicFileSink: TextSink {
         guard descriptor >= 0 else {
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
+        buffer = DescriptorBuffer(descriptor: descriptor, name: path)
     }
 
     deinit {
@@ -45,19 +40,11 @@ public final class AtomicFileSink: TextSink {
         }
     }
 
-    public func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
-    }
-
-    private func flush() throws {
-        try writeAll(buffer, to: descriptor, name: path)
-        buffer.removeAll(keepingCapacity: true)
-    }
+    public func write(_ text: String) throws { try buffer.write(text) }
 
     /// Makes the file visible under its name.
     public func commit() throws {
-        try flush()
+        try buffer.flush()
         guard fsync(descriptor) == 0, close(descriptor) == 0 else {
             throw OutputError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
@@ -79,16 +66,42 @@ public enum OutputError: Error, LocalizedError {
     }
 }
 
-private func writeAll(_ bytes: [UInt8], to descriptor: Int32, name: String) throws {
-    var written = 0
-    try bytes.withUnsafeBytes { raw in
-        while written < raw.count {
-            let n = Foundation.write(descriptor, raw.baseAddress! + written, raw.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutputError.cannotWrite(path: name, reason: String(cString: strerror(errno)))
-            }
-            written += n
-        }
+/// Text gathered into 64 KiB blocks and written to a file descriptor (retrying after EINTR).
+private struct DescriptorBuffer {
+    let descriptor: Int32
+    /// The destination as messages name it.
+    let name: String
+    private var bytes: [UInt8] = []
+
+    init(descriptor: Int32, name: String) {
+        self.descriptor = descriptor
+        self.name = name
+        bytes.reserveCapacity(1 << 16)
     }
+
+    mutating func write(_ text: String) throws {
+        bytes.append(contentsOf: text.utf8)
+        if bytes.count >= 1 << 16 { try flush() }
+    }
+
+    mutating func flush() throws {
+        if let failure = bytes.withUnsafeBytes({ writeFully(descriptor, $0) }) {
+            throw OutputError.cannotWrite(path: name, reason: failure)
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Writes every byte to the descriptor, retrying after EINTR; returns why it failed, if it did.
+func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    var written = 0
+    while written < bytes.count {
+        let n = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return String(cString: strerror(errno))
+        }
+        written += n
+    }
+    return nil
 }
