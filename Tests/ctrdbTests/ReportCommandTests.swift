@@ -252,15 +252,19 @@ struct OutputFileCommandTests {
         let folder = try ReportBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let db = try ReportBinary.ingest(ReportBinary.fixtureFiles, into: folder)
-        // The database file itself, bytes and mtime, and what the write-ahead log holds. A
-        // read-only SQLite connection to a WAL database may leave an empty -wal and a -shm
-        // (its shared-memory index) behind: neither changes the database.
-        func state() throws -> [String] {
+        // The database file itself, every byte and its mtime, and every byte the write-ahead
+        // log holds. A read-only SQLite connection to a WAL database may leave an empty -wal
+        // and a -shm (its shared-memory index) behind: neither changes the database.
+        struct FileState: Equatable {
+            var database: Data
+            var modified: Double
+            var log: Data
+        }
+        func state() throws -> FileState {
             let attributes = try FileManager.default.attributesOfItem(atPath: db)
-            let data = FileManager.default.contents(atPath: db) ?? Data()
-            let wal = FileManager.default.contents(atPath: db + "-wal") ?? Data()
-            return ["\(data.count)", "\(data.hashValue)", "\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)",
-                    "wal \(wal.count) \(wal.hashValue)"]
+            return FileState(database: FileManager.default.contents(atPath: db) ?? Data(),
+                             modified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+                             log: FileManager.default.contents(atPath: db + "-wal") ?? Data())
         }
         let before = try state()
         Thread.sleep(forTimeInterval: 0.05)
