@@ -47,13 +47,13 @@ let package = Package(
         ),
         .testTarget(
             name: "CTRKitTests",
-            dependencies: ["CTRKit", "CZlib", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CTRKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ctrdbTests",
-            dependencies: ["ctrdb", "CTRKit", "CZlib", "TestSupport"],
-            resources: [.copy("Golden")]
+            dependencies: ["ctrdb", "CTRKit", "TestSupport"],
+            exclude: ["Golden"]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,6 +1,7 @@
 import CTRKit
 import Foundation
 import GRDB
+import TestSupport
 
 /// One contact leg, described compactly; `json` turns it into a real CTR record.
 /// A nil field is left out of the record (a missing key is the same as null).
@@ -94,8 +95,8 @@ struct FixtureLeg {
 
 /// The seed example of SPEC section 6, as compact legs (the same figures as Fixtures/seed-example.json).
 enum SeedExample {
-    static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
-    static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+    static let ctr1 = SeedContacts.ctr1
+    static let ctr2 = SeedContacts.ctr2
     static let legs = [
         FixtureLeg(ctr1, initiation: "2024-03-12T11:35:00Z", connectedToSystem: "2024-03-12T11:35:00Z", disconnect: "2024-03-12T11:37:00Z",
                    next: ctr2, queue: "InboundQueue", enqueue: "2024-03-12T11:35:00Z", dequeue: "2024-03-12T11:37:00Z", duration: 120),
@@ -141,10 +142,9 @@ struct ReportResult {
 final class CollectingWriter: RowWriter {
     var columns: [String] = []
     var rows: [[Cell]] = []
-    var finished = false
     func begin(columns: [String]) throws { self.columns = columns }
     func write(row: [Cell]) throws { rows.append(row) }
-    func finish() throws { finished = true }
+    func finish() throws {}
 }
 
 /// A temporary folder holding CTR files written from `FixtureLeg`s, ingested into a fresh
@@ -202,8 +202,6 @@ final class ReportFixture {
         return try queue.read { db in try DatabaseValue.fetchOne(db, sql: sql) ?? .null }
     }
 }
-
-/// A small deterministic random source (SplitMix64), so generated data is the same on every run.
 
 /// Journeys of every kind spread over `days` days from `start` (UTC): answered, abandoned,
 /// callback (answered or not), transfer, unresolved, and legs missing queue duration or

@@ -5,6 +5,13 @@ import GRDB
 // Helpers both test targets use: scratch folders, gzip, reading tables back and reading CSV
 // back. (One copy here, so the unit tests and the end-to-end tests cannot drift apart.)
 
+/// The seed example's two legs (SPEC section 6): CTR-1, the inbound call, and CTR-2, the
+/// callback it turned into.
+public enum SeedContacts {
+    public static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
+    public static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+}
+
 /// A scratch folder under the temporary directory, removed when released.
 public final class TemporaryFolder {
     public let url: URL

@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import Testing
 import TestSupport
@@ -115,24 +114,39 @@ func AssertExecuteCommand(_ arguments: [String], in directory: URL, stdin: URL? 
 typealias Sandbox = TemporaryFolder
 
 enum Seed {
-    static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
-    static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+    static let ctr1 = SeedContacts.ctr1
+    static let ctr2 = SeedContacts.ctr2
 
     /// The seed example, from the unit tests' fixtures (one copy in the repository).
-    static func bytes() throws -> [UInt8] {
-        let url = CTRDBBinary.packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/seed-example.json")
-        return [UInt8](try Data(contentsOf: url))
-    }
+    static let file = CTRDBBinary.packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/seed-example.json").path
+
+    static func bytes() throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) }
 }
 
-/// Golden files live in Tests/ctrdbTests/Golden; `CTRDB_RECORD_GOLDEN=1` rewrites them.
+/// Golden files live in Tests/ctrdbTests/Golden (the reports' under reports/), compared byte
+/// for byte; `CTRDB_RECORD_GOLDEN=1` rewrites them.
 func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let source = CTRDBBinary.packageRoot.appendingPathComponent("Tests/ctrdbTests/Golden").appendingPathComponent(name)
+    try assertGolden(Data(actual.utf8), name, sourceLocation: sourceLocation)
+}
+
+func assertGolden(_ actual: Data, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let url = CTRDBBinary.packageRoot.appendingPathComponent("Tests/ctrdbTests/Golden").appendingPathComponent(name)
     if ProcessInfo.processInfo.environment["CTRDB_RECORD_GOLDEN"] == "1" {
-        try Data(actual.utf8).write(to: source)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try actual.write(to: url)
         return
     }
-    let bundled = Bundle.module.url(forResource: (name as NSString).deletingPathExtension, withExtension: (name as NSString).pathExtension, subdirectory: "Golden")
-    let data = try Data(contentsOf: bundled ?? source)
-    #expect(actual == String(decoding: data, as: UTF8.self), "golden \(name) differs; run with CTRDB_RECORD_GOLDEN=1 to re-record", sourceLocation: sourceLocation)
+    guard let expected = FileManager.default.contents(atPath: url.path) else {
+        Issue.record("no golden file \(url.path); run with CTRDB_RECORD_GOLDEN=1 to record it", sourceLocation: sourceLocation)
+        return
+    }
+    if expected != actual {
+        Issue.record("""
+            \(name) differs from its golden file (re-record with CTRDB_RECORD_GOLDEN=1 if the change is intended)
+            --- expected
+            \(String(decoding: expected, as: UTF8.self))
+            --- actual
+            \(String(decoding: actual, as: UTF8.self))
+            """, sourceLocation: sourceLocation)
+    }
 }

@@ -5,15 +5,18 @@ import TestSupport
 private let reportNames = ["queue-duration", "abandonment", "whisper", "callbacks", "quality"]
 private let formats = ["table", "csv", "json", "ndjson", "markdown"]
 private let extensions = ["table": "txt", "csv": "csv", "json": "json", "ndjson": "ndjson", "markdown": "md"]
-private let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
-private let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+private let ctr1 = SeedContacts.ctr1
+private let ctr2 = SeedContacts.ctr2
 
-/// A database of the fixture export, made once by the real binary and shared read-only.
+/// Databases made once by the real binary and shared read-only: the fixture export's and
+/// the seed example's (their folders last as long as the test run).
+private let fixtureFolder = Result { try TemporaryFolder() }
+private let seedFolder = Result { try TemporaryFolder() }
 private let fixtureDatabase: Result<String, Error> = Result {
-    try ReportBinary.ingest(ReportBinary.fixtureFiles, into: try ReportBinary.temporaryFolder())
+    try ReportBinary.ingest(ReportBinary.fixtureFiles, into: try fixtureFolder.get().url)
 }
 private let seedDatabase: Result<String, Error> = Result {
-    try ReportBinary.ingest([ReportBinary.seedFile], into: try ReportBinary.temporaryFolder())
+    try ReportBinary.ingest([ReportBinary.seedFile], into: try seedFolder.get().url)
 }
 
 @Suite("ctrdb report: golden files")
@@ -24,7 +27,7 @@ struct ReportGoldenTests {
         let result = try ReportBinary.run(["report", report, "--db", db, "--format", format])
         #expect(result.status == 0)
         #expect(result.stderr == "")
-        try ReportGolden.check(result.stdout, named: "\(report).\(extensions[format]!)")
+        try assertGolden(result.stdout, "reports/\(report).\(extensions[format]!)")
         if format == "json" {
             #expect(try JSONSerialization.jsonObject(with: result.stdout) is [[String: Any]])
         }
@@ -35,7 +38,7 @@ struct ReportGoldenTests {
         let db = try fixtureDatabase.get()
         let result = try ReportBinary.run(["report", "abandonment", "--db", db, "--format", format, "--queue", "no such queue"])
         #expect(result.status == 0)
-        try ReportGolden.check(result.stdout, named: "empty/abandonment.\(extensions[format]!)")
+        try assertGolden(result.stdout, "reports/empty/abandonment.\(extensions[format]!)")
         switch format {
         case "json": #expect(result.text == "[]\n")
         case "ndjson": #expect(result.text == "")
@@ -49,10 +52,10 @@ struct ReportGoldenTests {
         let db = try fixtureDatabase.get()
         let hourly = try ReportBinary.run(["report", "queue-duration", "--db", db, "--tz", "America/New_York", "--interval", "1h", "--format", "csv"])
         #expect(hourly.status == 0)
-        try ReportGolden.check(hourly.stdout, named: "queue-duration.ny-1h.csv")
+        try assertGolden(hourly.stdout, "reports/queue-duration.ny-1h.csv")
         let total = try ReportBinary.run(["report", "abandonment", "--db", db, "--interval", "total", "--by", "enqueue", "--format", "csv"])
         #expect(total.status == 0)
-        try ReportGolden.check(total.stdout, named: "abandonment.total-by-enqueue.csv")
+        try assertGolden(total.stdout, "reports/abandonment.total-by-enqueue.csv")
         #expect(parseCSV(total.text).dropFirst().allSatisfy { $0[0] == "2024-03-12T09:00:00+00:00" })
     }
 
@@ -96,7 +99,7 @@ struct ReportUsageTests {
         let lines = result.text.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
         for name in reportNames {
-            let sql = try String(contentsOfFile: ReportBinary.queries + "/\(name).sql", encoding: .utf8)
+            let sql = try String(contentsOfFile: CTRDBBinary.queries + "/\(name).sql", encoding: .utf8)
             let description = sql.split(separator: "\n").first { $0.hasPrefix("-- description:") }!.dropFirst("-- description:".count)
                 .trimmingCharacters(in: .whitespaces)
             #expect(lines.contains { $0.hasPrefix(name + " ") && $0.hasSuffix(description) }, "\(name)")
@@ -137,8 +140,8 @@ struct ReportUsageTests {
 
     @Test("a missing database exits 1 and is not created")
     func missingDatabase() throws {
-        let folder = try ReportBinary.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         let db = folder.appendingPathComponent("none.db").path
         for arguments in [["report", "quality"], ["chain", ctr1], ["export", "contacts"], ["sql", "SELECT 1"]] {
             let result = try ReportBinary.run(arguments + ["--db", db])
@@ -176,8 +179,8 @@ struct ChainExportCommandTests {
     @Test("chain of an unknown contact exits 1, prints no rows and writes no --output file")
     func unknownChain() throws {
         let db = try seedDatabase.get()
-        let folder = try ReportBinary.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         for format in formats {
             let result = try ReportBinary.run(["chain", "unknown", "--db", db, "--format", format])
             #expect(result.status == 1)
@@ -220,8 +223,8 @@ struct OutputFileCommandTests {
     ])
     func outputFile(command: [String]) throws {
         let db = try fixtureDatabase.get()
-        let folder = try ReportBinary.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         let output = folder.appendingPathComponent("out.txt").path
         try "previous contents".write(toFile: output, atomically: false, encoding: .utf8)
         let toFile = try ReportBinary.run(command + ["--db", db, "--output", output])
@@ -237,8 +240,8 @@ struct OutputFileCommandTests {
     @Test("a failing report leaves an existing --output file alone and no temporary file")
     func failingOutput() throws {
         let db = try fixtureDatabase.get()
-        let folder = try ReportBinary.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         let output = folder.appendingPathComponent("out.csv").path
         try "keep me".write(toFile: output, atomically: false, encoding: .utf8)
         let result = try ReportBinary.run(["sql", "SELECT * FROM contacts WHERE nonsense(1)", "--db", db, "--output", output])
@@ -249,8 +252,8 @@ struct OutputFileCommandTests {
 
     @Test("report, sql, chain and export never modify the database")
     func readOnly() throws {
-        let folder = try ReportBinary.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         let db = try ReportBinary.ingest(ReportBinary.fixtureFiles, into: folder)
         // The database file itself, every byte and its mtime, and every byte the write-ahead
         // log holds. A read-only SQLite connection to a WAL database may leave an empty -wal
@@ -289,8 +292,9 @@ struct OutputFileCommandTests {
 struct AwkwardNameCommandTests {
     static let name = "=Sales, \"EU\"\nline 2"
 
-    static func database() throws -> (URL, String) {
-        let folder = try ReportBinary.temporaryFolder()
+    static func database() throws -> (TemporaryFolder, String) {
+        let scratch = try TemporaryFolder()
+        let folder = scratch.url
         let record: [String: Any] = [
             "ContactId": "awk-1", "InitiationMethod": "INBOUND", "Channel": "VOICE",
             "InitiationTimestamp": "2024-03-12T10:00:00Z", "DisconnectTimestamp": "2024-03-12T10:05:00Z",
@@ -300,13 +304,13 @@ struct AwkwardNameCommandTests {
         ]
         let file = folder.appendingPathComponent("awkward.json")
         try JSONSerialization.data(withJSONObject: record).write(to: file)
-        return (folder, try ReportBinary.ingest([file.path], into: folder))
+        return (scratch, try ReportBinary.ingest([file.path], into: folder))
     }
 
     @Test("the name round-trips through every format")
     func roundTrip() throws {
-        let (folder, db) = try Self.database()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let (scratch, db) = try Self.database()
+        defer { withExtendedLifetime(scratch) {} }
         func run(_ extra: [String]) throws -> ReportCommandResult {
             let result = try ReportBinary.run(["report", "queue-duration", "--db", db] + extra)
             #expect(result.status == 0, "\(extra): \(result.stderr)")

@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import GRDB
 import Testing
@@ -102,8 +101,8 @@ enum Fixture {
 
     static let realContactId = "6fe40d2a-1a89-4d73-bfcf-5d9c33894f47"
     static let realNewest = "2022-01-11T04:09:47Z"
-    static let ctr1 = "c7a1e3b0-0001-4000-8000-000000000001"
-    static let ctr2 = "c7a1e3b0-0002-4000-8000-000000000002"
+    static let ctr1 = SeedContacts.ctr1
+    static let ctr2 = SeedContacts.ctr2
 
     /// The seed example's two records, as delivered in the fixture (pretty-printed, `}{`).
     static func seedRecords() throws -> [[UInt8]] {
