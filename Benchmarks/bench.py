@@ -14,7 +14,6 @@ export ingested into a database of the other days, best of 3), and times every c
 on the database.
 """
 import glob
-import json
 import os
 import re
 import shutil
@@ -88,6 +87,23 @@ def ensure_duckdb():
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb"], check=True)
 
 
+def sql_number(db, statement):
+    """One number from `ctrdb sql`."""
+    out = subprocess.run([CTRDB, "sql", "--db", db, "--format", "csv", statement], capture_output=True, text=True, check=True).stdout
+    return int(out.splitlines()[1])
+
+
+def records(db):
+    return sql_number(db, "SELECT SUM(records) FROM ingest_files")
+
+
+def remove(*paths):
+    for p in paths:
+        for suffix in ("", "-wal", "-shm", ".wal"):
+            if os.path.exists(p + suffix):
+                os.remove(p + suffix)
+
+
 def best(label, make_command, cleanup=None):
     results = []
     for _ in range(RUNS):
@@ -109,24 +125,23 @@ def main():
 
     db = os.path.join(DATA, "bench.db")
     duck = os.path.join(DATA, "bench.duckdb")
+    try:
+        measure(folder, files, db, duck)
+    finally:
+        # Also when a step fails: no database is left behind in bench-data/.
+        remove(db, duck, os.path.join(DATA, "nightly-base.db"), os.path.join(DATA, "nightly.db"))
 
-    def remove(*paths):
-        for p in paths:
-            for suffix in ("", "-wal", "-shm", ".wal"):
-                if os.path.exists(p + suffix):
-                    os.remove(p + suffix)
 
+def measure(folder, files, db, duck):
     floor = best("zcat", lambda: ["sh", "-c", "cat \"$@\" | zcat > /dev/null", "zcat"] + files)
     ours = best("ctrdb", lambda: [CTRDB, "ingest", folder, "--db", db, "--quiet"], cleanup=lambda: remove(db))
     duckdb = best("duckdb", lambda: [sys.executable, "-c", DUCKDB_SCRIPT, duck, os.path.join(folder, "**", "*")], cleanup=lambda: remove(duck))
 
-    records = int(subprocess.run([CTRDB, "sql", "--db", db, "--format", "csv", "SELECT SUM(records) FROM ingest_files"],
-                                 capture_output=True, text=True, check=True).stdout.splitlines()[1])
-    raw = int(subprocess.run([CTRDB, "sql", "--db", db, "--format", "csv", "SELECT SUM(length(raw_json) * deliveries) FROM contact_versions"],
-                             capture_output=True, text=True, check=True).stdout.splitlines()[1])
+    loaded = records(db)
+    raw = sql_number(db, "SELECT SUM(length(raw_json) * deliveries) FROM contact_versions")
     print()
-    print(f"records: {records}  (about {raw / 1e6:.0f} MB of JSON)")
-    print(f"ctrdb ingest: {ours[0]:.2f} s, {records / ours[0]:,.0f} records/s, peak RSS {ours[1]:.1f} MB")
+    print(f"records: {loaded}  (about {raw / 1e6:.0f} MB of JSON)")
+    print(f"ctrdb ingest: {ours[0]:.2f} s, {loaded / ours[0]:,.0f} records/s, peak RSS {ours[1]:.1f} MB")
     print(f"duckdb:       {duckdb[0]:.2f} s, peak RSS {duckdb[1]:.1f} MB")
     print(f"zcat floor:   {floor[0]:.2f} s")
     print(f"ratio ctrdb/duckdb: {ours[0] / duckdb[0]:.2f}  (target <= 1.0)")
@@ -148,11 +163,10 @@ def main():
         print()
         print(f"twice the data ({len(files2)} files): ctrdb ingest {seconds:.2f} s, peak RSS {rss:.1f} MB "
               f"(7-day: {ours[1]:.1f} MB; flat means within a few MB)")
-        nightly(folder2, remove)
-    remove(db, duck)
+        nightly(folder2)
 
 
-def nightly(folder, remove):
+def nightly(folder):
     """The nightly job: one more day into a database that holds the days before it."""
     days = sorted(d for d in glob.glob(os.path.join(folder, "*", "*", "*")) if os.path.isdir(d))
     def size(day):
@@ -166,12 +180,8 @@ def nightly(folder, remove):
         sys.exit("bench: the base database was left with a write-ahead log")
     seconds, rss, _, _ = best("nightly", lambda: [CTRDB, "ingest", day, "--db", db, "--quiet"],
                               cleanup=lambda: (remove(db), shutil.copyfile(base, db)))
-    def records(path):
-        return int(subprocess.run([CTRDB, "sql", "--db", path, "--format", "csv", "SELECT SUM(records) FROM ingest_files"],
-                                  capture_output=True, text=True, check=True).stdout.splitlines()[1])
     print(f"nightly: {os.path.relpath(day, folder)} ({size(day)} files, {records(db) - records(base):,} records) "
           f"into a database of the other {len(days) - 1} days: {seconds:.2f} s, peak RSS {rss:.1f} MB")
-    remove(base, db)
 
 
 if __name__ == "__main__":
