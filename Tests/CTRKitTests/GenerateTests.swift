@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import CTRKit
 
 /// `ctrdb generate`: determinism, layout, scenarios, and a round trip through ingest.
@@ -21,8 +22,8 @@ struct ReadBackExport {
 
     /// Generates into a fresh folder, reads every file back, then removes the folder.
     init(_ configure: (inout GenerateOptions) -> Void) throws {
-        let root = temporaryFolder()
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let scratch = try TemporaryFolder()
+        let root = scratch.path
         var options = GenerateOptions(outputDirectory: root)
         configure(&options)
         summary = try ExportGenerator(options: options).run()
@@ -52,10 +53,6 @@ struct ReadBackExport {
     static let scenarios = Result { try ReadBackExport { $0.journeys = 2000; $0.days = 3 } }
 }
 
-func temporaryFolder() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-generate-\(UUID().uuidString)").path
-}
-
 /// Files under `root`, relative and sorted.
 func listFiles(_ root: String) throws -> [String] {
     let enumerator = FileManager.default.enumerator(atPath: root)!
@@ -82,8 +79,8 @@ func seconds(_ from: Timestamp?, _ to: Timestamp?) -> Int64? {
 extension GenerateTests {
     @Suite struct Determinism {
         func generate(seed: UInt64, layout: ExportLayout) throws -> [String: UInt64] {
-            let root = temporaryFolder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let scratch = try TemporaryFolder()
+            let root = scratch.path
             var options = GenerateOptions(outputDirectory: root)
             options.journeys = 400
             options.days = 2
@@ -251,8 +248,8 @@ extension GenerateTests {
 extension GenerateTests {
     @Suite struct Ingest {
         @Test func generatedExportIngestsWithoutRejects() throws {
-            let root = temporaryFolder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
+            let scratch = try TemporaryFolder()
+            let root = scratch.path
             var options = GenerateOptions(outputDirectory: root + "/export")
             options.journeys = 300
             options.days = 2
@@ -266,16 +263,15 @@ extension GenerateTests {
         }
 
         @Test func refusesBadOptionsAndNonEmptyFolders() throws {
-            var options = GenerateOptions(outputDirectory: temporaryFolder())
+            let scratch = try TemporaryFolder()
+            var options = GenerateOptions(outputDirectory: scratch.file("export"))
             options.startDate = "2024-3-4"
             #expect(throws: GenerateError.self) { try options.validate() }
             options.startDate = "2024-03-04"
             options.days = 0
             #expect(throws: GenerateError.self) { try options.validate() }
 
-            let root = temporaryFolder()
-            defer { try? FileManager.default.removeItem(atPath: root) }
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let root = scratch.path
             _ = FileManager.default.createFile(atPath: root + "/keep.txt", contents: Data("x".utf8))
             #expect(throws: GenerateError.outputNotEmpty(path: root)) { try ExportGenerator(options: GenerateOptions(outputDirectory: root)).run() }
         }

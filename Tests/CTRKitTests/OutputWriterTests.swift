@@ -94,10 +94,8 @@ struct OutputWriterTests {
 
     @Test("AtomicFileSink: nothing at the path until commit, no temporary file left after")
     func atomicSink() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-sink-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("out.csv").path
+        let folder = try TemporaryFolder()
+        let path = folder.file("out.csv")
         try "old".write(toFile: path, atomically: false, encoding: .utf8)
         let sink = try AtomicFileSink(path: path)
         try sink.write(String(repeating: "x", count: 100_000))

@@ -1,14 +1,14 @@
 @testable import CTRKit
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("ReportCatalog")
 struct ReportCatalogTests {
-    static func temporaryFolder(_ files: [String: String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        return folder.path
+    static func folder(_ files: [String: String]) throws -> TemporaryFolder {
+        let folder = try TemporaryFolder()
+        for (name, text) in files { try folder.write(name, text) }
+        return folder
     }
 
     @Test("Queries/ holds the five canned reports with descriptions; files starting with _ are not reports")
@@ -37,13 +37,12 @@ struct ReportCatalogTests {
     @Test("adding a report is adding a file; a file without a name header is an error")
     func addingAReport() throws {
         let legs = try String(contentsOfFile: ReportFixture.queriesFolder + "/_legs.sql", encoding: .utf8)
-        let folder = try Self.temporaryFolder([
+        let scratch = try Self.folder([
             "_legs.sql": legs,
             "legs-count.sql": "-- name: legs-count\n-- description: Legs per interval.\n-- parameters: none\nSELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start, COUNT(*) AS legs FROM legs GROUP BY interval_key ORDER BY interval_key\n",
             "notes.txt": "not a query",
         ])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let catalog = try ReportCatalog(folder: folder)
+        let catalog = try ReportCatalog(folder: scratch.path)
         #expect(catalog.reports.map(\.name) == ["legs-count"])
         #expect(catalog.reports[0].description == "Legs per interval.")
         #expect(catalog.reports[0].parameters == "none")
@@ -57,13 +56,11 @@ struct ReportCatalogTests {
         #expect(writer.columns == ["interval_start", "legs"])
         #expect(writer.rows == [[.text("2024-03-12T00:00:00+00:00"), .integer(2)]])
 
-        let bad = try Self.temporaryFolder(["_legs.sql": legs, "broken.sql": "SELECT 1\n"])
-        defer { try? FileManager.default.removeItem(atPath: bad) }
-        #expect(throws: ReportError.badHeader(path: bad + "/broken.sql")) { try ReportCatalog(folder: bad) }
+        let bad = try Self.folder(["_legs.sql": legs, "broken.sql": "SELECT 1\n"])
+        #expect(throws: ReportError.badHeader(path: bad.path + "/broken.sql")) { try ReportCatalog(folder: bad.path) }
 
-        let noLegs = try Self.temporaryFolder(["a.sql": "-- name: a\nSELECT 1\n"])
-        defer { try? FileManager.default.removeItem(atPath: noLegs) }
-        #expect(throws: ReportError.self) { try ReportCatalog(folder: noLegs) }
+        let noLegs = try Self.folder(["a.sql": "-- name: a\nSELECT 1\n"])
+        #expect(throws: ReportError.self) { try ReportCatalog(folder: noLegs.path) }
     }
 
     @Test("the header is read only from the leading comment lines")

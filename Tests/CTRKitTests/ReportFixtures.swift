@@ -150,7 +150,7 @@ final class CollectingWriter: RowWriter {
 /// A temporary folder holding CTR files written from `FixtureLeg`s, ingested into a fresh
 /// database with the real `Ingest`; reports run in process with the real `Queries/`.
 final class ReportFixture {
-    let folder: URL
+    private let scratch: TemporaryFolder
     let databasePath: String
     let summary: IngestSummary
 
@@ -164,8 +164,8 @@ final class ReportFixture {
 
     /// Writes `legs` as NDJSON (one file per group of `filesOf` legs) and ingests them.
     init(_ legs: [FixtureLeg], extraFiles: [String: String] = [:]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-report-\(UUID().uuidString)")
-        let input = folder.appendingPathComponent("input")
+        scratch = try TemporaryFolder()
+        let input = scratch.url.appendingPathComponent("input")
         try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
         var text = ""
         for leg in legs {
@@ -176,11 +176,9 @@ final class ReportFixture {
         for (name, content) in extraFiles {
             try content.write(to: input.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        databasePath = folder.appendingPathComponent("ctr.db").path
+        databasePath = scratch.file("ctr.db")
         summary = try Ingest(databasePath: databasePath).run(inputs: [input.path])
     }
-
-    deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// Runs the report `name` with the given options.
     func run(_ name: String, _ configure: (inout ReportParameters) -> Void = { _ in }) throws -> ReportResult {

@@ -10,15 +10,15 @@ struct ReliabilityTests {
     // MARK: - Crash safety
 
     @Test func killedRunsFinishToTheSameDatabase() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 40, recordsPerFile: 300)
-        let clean = folder.path("clean.db")
+        let clean = folder.file("clean.db")
         #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
         let expected = try contents(of: clean)
 
         var killedMidRun = 0
         for delay in [0.05, 0.15, 0.3, 0.6, 1.0] {
-            let db = folder.path("killed-\(delay).db")
+            let db = folder.file("killed-\(delay).db")
             let process = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning {
@@ -38,12 +38,12 @@ struct ReliabilityTests {
     // MARK: - Concurrency
 
     @Test func twoIngestsAtOnceEqualOneCleanRun() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 30, recordsPerFile: 200)
-        let clean = folder.path("clean.db")
+        let clean = folder.file("clean.db")
         #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
 
-        let db = folder.path("shared.db")
+        let db = folder.file("shared.db")
         let first = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
         let second = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
         first.waitUntilExit()
@@ -55,9 +55,9 @@ struct ReliabilityTests {
     }
 
     @Test func reportsKeepWorkingWhileAnIngestWrites() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 40, recordsPerFile: 300)
-        let db = folder.path("busy.db")
+        let db = folder.file("busy.db")
         // A first file so that the database exists before the long run starts.
         #expect(try ctrdb(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
         let writer = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
@@ -82,9 +82,9 @@ struct ReliabilityTests {
     // MARK: - Files and disks
 
     @Test func fullDiskFailsCleanlyAndKeepsTheDatabaseConsistent() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 20, recordsPerFile: 300)
-        let db = folder.path("full.db")
+        let db = folder.file("full.db")
         // RLIMIT_FSIZE makes writes past 3 MB fail with EFBIG, as a full disk would.
         let limited = try ctrdb(["ingest", inputs, "--db", db], limitFileSizeKB: 3000)
         #expect(limited.status == 1, "exit \(limited.status): \(limited.stderr)")
@@ -94,15 +94,15 @@ struct ReliabilityTests {
         #expect(try integrity(of: db) == "ok")
         // With room again, the same command completes the job.
         #expect(try ctrdb(["ingest", inputs, "--db", db, "--quiet"]).status == 0)
-        let clean = folder.path("clean.db")
+        let clean = folder.file("clean.db")
         #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
         #expect(try contents(of: db) == contents(of: clean))
     }
 
     @Test func aFileThatVanishesFailsAloneAndTheOthersAreLoaded() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 3, recordsPerFile: 5)
-        let db = folder.path("v.db")
+        let db = folder.file("v.db")
         // A dangling symbolic link in the folder stands for a file removed between listing and reading.
         try FileManager.default.createSymbolicLink(atPath: inputs + "/001b.json", withDestinationPath: inputs + "/gone.json")
         let result = try ctrdb(["ingest", inputs, "--db", db])
@@ -113,9 +113,9 @@ struct ReliabilityTests {
     }
 
     @Test func aDatabasePathThatIsNotADatabaseIsAClearError() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 1, recordsPerFile: 3)
-        let notADatabase = folder.path("notes.txt")
+        let notADatabase = folder.file("notes.txt")
         try "these are not the records you are looking for\n".write(toFile: notADatabase, atomically: true, encoding: .utf8)
         let before = try Data(contentsOf: URL(fileURLWithPath: notADatabase))
         let result = try ctrdb(["ingest", inputs, "--db", notADatabase])
@@ -123,15 +123,15 @@ struct ReliabilityTests {
         #expect(result.stderr.contains("not a database"), "\(result.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: notADatabase)) == before)
 
-        let directory = try ctrdb(["ingest", inputs, "--db", folder.root])
+        let directory = try ctrdb(["ingest", inputs, "--db", folder.path])
         #expect(directory.status == 1)
         #expect(directory.stderr.contains("error"))
     }
 
     @Test func aReadOnlyDatabaseIsRefusedWithoutDamage() throws {
-        let folder = try Scratch()
+        let folder = try TemporaryFolder()
         let inputs = try folder.export(files: 2, recordsPerFile: 3)
-        let db = folder.path("ro.db")
+        let db = folder.file("ro.db")
         #expect(try ctrdb(["ingest", inputs + "/000.json", "--db", db, "--quiet"]).status == 0)
         // Root ignores file modes, so open the database through a read-only URI instead.
         let result = try ctrdb(["ingest", inputs, "--db", "file:\(db)?mode=ro"])
@@ -158,21 +158,10 @@ private func integrity(of db: String) throws -> String {
     try rows(db, "PRAGMA integrity_check").first?.first ?? ""
 }
 
-/// A temporary folder with a synthetic multi-file export: chains split over files, re-deliveries.
-private final class Scratch {
-    let root: String
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("ctrdb-reliability-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    func path(_ name: String) -> String { root + "/" + name }
-
-    func export(files: Int, recordsPerFile: Int) throws -> String {
-        let folder = path("export")
+extension TemporaryFolder {
+    /// A synthetic multi-file export in the folder: chains split over files, re-deliveries.
+    fileprivate func export(files: Int, recordsPerFile: Int) throws -> String {
+        let folder = file("export")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for file in 0..<files {
             var text = ""
