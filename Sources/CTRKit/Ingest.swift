@@ -412,9 +412,16 @@ public final class Ingest {
         return fileSummary
     }
 
+    /// An error as one line: SQLite's own message for a database error, else the error's description.
+    public static func message(for error: Error) -> String {
+        if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
+        return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    }
+
+    /// `message(for:)`, with what to do when the database itself is the problem.
     static func describe(_ error: Error) -> String {
+        var message = message(for: error)
         if let error = error as? DatabaseError {
-            var message = "database error: \(error.message ?? error.description)"
             switch error.resultCode {
             case .SQLITE_FULL, .SQLITE_IOERR:
                 message += " (check the free space of the disk that holds the database, then run the same command again: finished files are kept)"
@@ -425,9 +432,8 @@ public final class Ingest {
             default:
                 break
             }
-            return message
         }
-        return (error as? LocalizedError)?.errorDescription ?? "\(error)"
+        return message
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
+import CTRKit
 import Foundation
-import GRDB
 
 /// Standard error: the only place the executable prints messages (stdout carries rows only).
 enum Terminal {
@@ -29,12 +29,7 @@ func failingClearly(_ body: () throws -> Void) throws {
     } catch let error as ExitCode {
         throw error
     } catch {
-        Terminal.error(describe(error))
+        Terminal.error(CTRKit.Ingest.message(for: error))
         throw ExitCode.failure
     }
-}
-
-func describe(_ error: Error) -> String {
-    if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
-    return (error as? LocalizedError)?.errorDescription ?? "\(error)"
 }
