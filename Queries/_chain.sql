@@ -13,6 +13,7 @@ SELECT c.chain_depth AS depth,
        c.queue_name AS queue,
        c.enqueue_ts,
        c.dequeue_ts,
+       -- queue_s and the whisper gaps as _legs.sql defines them (SPEC section 4): change both together
        CASE
            WHEN c.queue_duration_s IS NOT NULL THEN c.queue_duration_s
            WHEN c.enqueue_ts IS NOT NULL AND c.dequeue_ts IS NOT NULL THEN unixepoch(c.dequeue_ts) - unixepoch(c.enqueue_ts)

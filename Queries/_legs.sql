@@ -23,6 +23,7 @@ FROM (
            COALESCE(CASE :by WHEN 'enqueue' THEN c.enqueue_ts WHEN 'initiation' THEN c.initiation_ts ELSE c.disconnect_ts END,
                     c.initiation_ts) AS bucket_ts,
            -- SPEC section 4: Queue.Duration as delivered, else dequeue - enqueue, else null
+           -- (_chain.sql repeats this and the whisper gaps for `ctrdb chain`: change both together)
            CASE
                WHEN c.queue_duration_s IS NOT NULL THEN c.queue_duration_s
                WHEN c.enqueue_ts IS NOT NULL AND c.dequeue_ts IS NOT NULL THEN unixepoch(c.dequeue_ts) - unixepoch(c.enqueue_ts)
