@@ -1,8 +1,9 @@
 -- name: abandonment
--- description: Abandoned contacts per interval and queue, told apart from callbacks and transfers.
+-- description: Abandoned contacts per interval and queue, told apart from callbacks, retries and transfers.
 -- parameters: :short_abandon  short-abandon threshold in seconds (--short-abandon, default 5)
--- Over queued legs. A leg is abandoned when it was not answered and no next leg exists
--- (SPEC section 4), so callback requests and transfers are not abandons.
+-- columns: interval_start, queue, contacts_queued, abandoned, abandon_rate_pct, abandoned_short, avg_abandon_s, callback_requested, transferred, unresolved, callback_retried
+-- Over queued legs, by outcome (SPEC section 4): a callback request, a callback retry and a
+-- transfer are not abandons.
 SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS contacts_queued,
@@ -13,8 +14,9 @@ SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interva
                  COUNT(CASE WHEN outcome = 'abandoned' THEN queue_s END)) AS avg_abandon_s,
        COUNT(CASE WHEN outcome = 'callback' THEN 1 END) AS callback_requested,
        COUNT(CASE WHEN outcome = 'transfer' THEN 1 END) AS transferred,
-       COUNT(CASE WHEN outcome = 'unresolved' THEN 1 END) AS unresolved
+       COUNT(CASE WHEN outcome = 'unresolved' THEN 1 END) AS unresolved,
+       COUNT(CASE WHEN outcome = 'callback_retry' THEN 1 END) AS callback_retried
 FROM legs
-WHERE enqueue_ts IS NOT NULL
+WHERE queued = 1
 GROUP BY interval_key, queue_name
 ORDER BY interval_key, queue_name

@@ -1,14 +1,14 @@
 -- name: whisper
 -- description: Agent and outbound whisper time of callback legs, per interval and callback queue.
 -- parameters: none beyond the common ones
--- Over legs with initiation_method = 'CALLBACK' and a dequeue_ts, grouped by their own queue.
--- agent whisper = connected_to_system_ts - dequeue_ts; outbound whisper = connected_to_agent_ts
--- - connected_to_system_ts. Missing timestamps and negative gaps are left out (the quality
--- report counts the negative ones).
+-- columns: interval_start, queue, callbacks_dequeued, callbacks_connected, avg_agent_whisper_s, max_agent_whisper_s, avg_outbound_whisper_s, max_outbound_whisper_s
+-- Over agent-first callback legs (initiation_method = 'CALLBACK') with a dequeue_ts, grouped
+-- by their own queue; the gaps as _leg.sql defines them. Missing timestamps and negative
+-- gaps are left out (the quality report counts the negative ones).
 SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS callbacks_dequeued,
-       COUNT(connected_to_agent_ts) AS callbacks_connected,
+       COUNT(CASE WHEN answered = 1 THEN 1 END) AS callbacks_connected,
        ctr_ratio(SUM(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END),
                  COUNT(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END)) AS avg_agent_whisper_s,
        MAX(CASE WHEN agent_whisper_s >= 0 THEN agent_whisper_s END) AS max_agent_whisper_s,

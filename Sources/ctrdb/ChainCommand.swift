@@ -1,7 +1,6 @@
 import ArgumentParser
 import CTRKit
 import Foundation
-import GRDB
 
 extension CTRDB {
     struct Chain: ParsableCommand {
@@ -18,15 +17,9 @@ extension CTRDB {
 
         func run() throws {
             try failingClearly {
-                let catalog = try loadCatalog()
-                let sql = try String(contentsOfFile: catalog.folder + "/_chain.sql", encoding: .utf8)
+                let runner = ReportRunner(catalog: try loadCatalog())
                 try database.read { db in
-                    // Checked before any output: an unknown contact prints no header and writes no --output file.
-                    guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = ?)", arguments: [contactId]) == true else {
-                        Terminal.error("no contact \(contactId) in \(database.path)")
-                        throw ExitCode.failure
-                    }
-                    try output.withWriter { writer in try QueryRunner.run(sql, arguments: ["contact_id": contactId], in: db, to: writer) }
+                    try output.withWriter { writer in try runner.chain(of: contactId, in: db, to: writer) }
                 }
             }
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CTRKit
 import Foundation
-import GRDB
 
 extension ReportInterval: ExpressibleByArgument {}
 extension ReportParameters.Placement: ExpressibleByArgument {}
@@ -21,11 +20,33 @@ extension CTRDB {
             discussion: "Intervals follow the time zone's civil calendar; interval_start carries the offset. --from and --to are read in the report time zone."
         )
 
-        @Argument(help: "The report: queue-duration, abandonment, whisper, callbacks, quality, or any other in Queries/.")
+        @Argument(help: "The report: one of `ctrdb reports`, each a file of Queries/.")
         var name: String
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var output: OutputOptionGroup
+        @OptionGroup var options: ReportOptions
+
+        func validate() throws { try options.validate() }
+
+        func run() throws {
+            try failingClearly {
+                let catalog = try loadCatalog()
+                let report = try catalog.report(named: name)
+                let parameters = options.parameters
+                try database.read { db in
+                    try output.withWriter { writer in
+                        try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The options every report takes (SPEC section 1), shared by `report` and `nightly`.
+    struct ReportOptions: ParsableArguments {
+        @Option(name: .long, help: ArgumentHelp("One civil day in --tz: YYYY-MM-DD, yesterday or today (instead of --from/--to).", valueName: "date"))
+        var day: String?
 
         @Option(name: .long, help: ArgumentHelp("Inclusive start: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], in --tz.", valueName: "date-or-time"))
         var from: String?
@@ -33,13 +54,13 @@ extension CTRDB {
         @Option(name: .long, help: ArgumentHelp("Exclusive end, like --from.", valueName: "date-or-time"))
         var to: String?
 
-        @Option(name: .long, help: ArgumentHelp("IANA time zone for intervals and --from/--to.", valueName: "zone"))
+        @Option(name: .long, help: ArgumentHelp("IANA time zone for intervals, --day and --from/--to.", valueName: "zone"))
         var tz = "UTC"
 
         @Option(name: .long, help: "Interval: 15m, 30m, 1h, 1d, 1w (weeks start on Monday) or total.")
         var interval = ReportInterval.day
 
-        @Option(name: .long, help: "Which timestamp places a leg in an interval: disconnect (as Amazon Connect does), enqueue or initiation.")
+        @Option(name: .long, help: "Which timestamp places a leg in an interval: disconnect (as Amazon Connect does), enqueue, initiation or answer (connected to agent).")
         var by = ReportParameters.Placement.disconnect
 
         @Option(name: .long, help: ArgumentHelp("Only this queue; repeat for several.", valueName: "name"))
@@ -51,37 +72,34 @@ extension CTRDB {
         @Option(name: .long, help: ArgumentHelp("Short-abandon threshold in seconds.", valueName: "seconds"))
         var shortAbandon = 5
 
+        /// Bad values are bad usage (64); only a well-formed but empty range fails later (1).
         func validate() throws {
             guard let zone = TimeZone(identifier: tz) else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
-            // A malformed date is bad usage (64), like a bad --tz; only a well-formed but empty range fails later (1).
             let bucketer = IntervalBucketer(interval: interval, timeZone: zone)
             for (option, value) in [("--from", from), ("--to", to)] {
                 if let value, bucketer.parseBoundary(value) == nil {
                     throw ValidationError(ReportError.badBoundary(option: option, value: value).errorDescription!)
                 }
             }
+            if let day {
+                guard from == nil, to == nil else { throw ValidationError(ReportError.dayWithRange.errorDescription!) }
+                guard CivilDay.resolve(day, in: zone) != nil else { throw ValidationError(ReportError.badDay(day).errorDescription!) }
+            }
             guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
         }
 
-        func run() throws {
-            try failingClearly {
-                let catalog = try loadCatalog()
-                let report = try catalog.report(named: name)
-                var parameters = ReportParameters()
-                parameters.from = from
-                parameters.to = to
-                parameters.timeZone = tz
-                parameters.interval = interval
-                parameters.placement = by
-                parameters.queues = queue
-                parameters.serviceLevelSeconds = sl
-                parameters.shortAbandonSeconds = shortAbandon
-                try database.read { db in
-                    try output.withWriter { writer in
-                        try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)
-                    }
-                }
-            }
+        var parameters: ReportParameters {
+            var parameters = ReportParameters()
+            parameters.day = day
+            parameters.from = from
+            parameters.to = to
+            parameters.timeZone = tz
+            parameters.interval = interval
+            parameters.placement = by
+            parameters.queues = queue
+            parameters.serviceLevelSeconds = sl
+            parameters.shortAbandonSeconds = shortAbandon
+            return parameters
         }
     }
 

@@ -16,13 +16,19 @@ public enum ChainResolver {
         var method: String?
         var queued: Bool
         var answered: Bool
+        /// `TransferCompletedTimestamp` is set: the leg was transferred out of its queue.
+        var transferCompleted = false
+
+        /// SPEC section 4: a callback leg's method starts with `CALLBACK` (agent-first `CALLBACK`,
+        /// customer-first `CALLBACK_CUSTOMER_FIRST_QUEUED` and `CALLBACK_CUSTOMER_FIRST_DIALED`).
+        var isCallbackLeg: Bool { method?.hasPrefix("CALLBACK") == true }
     }
 
     /// What the stage computed for one leg.
     struct Resolution: Equatable {
         var chainId: String
         var depth: Int
-        var outcome: String?
+        var outcome: Outcome?
         var missingParent: Bool
         var missingNext: Bool
         var inCycle: Bool
@@ -66,15 +72,19 @@ public enum ChainResolver {
             var current: [String: Resolution] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.contact_id, c.previous_contact_id, c.next_contact_id, c.initial_contact_id, c.initiation_method,
-                       c.enqueue_ts IS NOT NULL, c.connected_to_agent_ts IS NOT NULL,
+                       c.enqueue_ts IS NOT NULL, c.connected_to_agent_ts IS NOT NULL, c.transfer_completed_ts IS NOT NULL,
                        c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle
                 FROM chain_group g JOIN contacts c ON c.contact_id = g.id
                 """)
             while let row = try rows.next() {
                 let id: String = row[0]
-                legs[id] = Leg(id: id, previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6])
-                if let chainId: String = row[7] {
-                    current[id] = Resolution(chainId: chainId, depth: row[8] ?? -1, outcome: row[9], missingParent: row[10], missingNext: row[11], inCycle: row[12])
+                legs[id] = Leg(id: id, previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6],
+                               transferCompleted: row[7])
+                if let chainId: String = row[8] {
+                    // An outcome text this build does not know (a database written by another version) reads as nil,
+                    // so the leg is rewritten.
+                    current[id] = Resolution(chainId: chainId, depth: row[9] ?? -1, outcome: (row[10] as String?).flatMap(Outcome.init(rawValue:)),
+                                             missingParent: row[11], missingNext: row[12], inCycle: row[13])
                 }
             }
             for (id, resolution) in resolve(legs) where current[id] != resolution {
@@ -93,7 +103,8 @@ public enum ChainResolver {
     /// legs, so without building the group.)
     static func resolveStandalone(_ record: ContactRecord) -> Resolution {
         let leg = Leg(id: record.contactId, previous: nil, next: nil, initial: nil, method: record.initiationMethod,
-                      queued: record.enqueue != nil, answered: record.connectedToAgent != nil)
+                      queued: record.enqueue != nil, answered: record.connectedToAgent != nil,
+                      transferCompleted: record.transferCompleted != nil)
         return Resolution(chainId: leg.id, depth: 0, outcome: outcome(of: leg, legs: [:], children: []),
                           missingParent: false, missingNext: false, inCycle: false)
     }
@@ -153,16 +164,18 @@ public enum ChainResolver {
         return result
     }
 
-    /// SPEC section 4: the first that holds of answered, callback, transfer, unresolved, abandoned.
-    static func outcome(of leg: Leg, legs: [String: Leg], children: [String]) -> String? {
+    /// SPEC section 4: the first that holds of answered, callback, callback_retry, transfer,
+    /// unresolved, abandoned; nil for a leg that was not queued.
+    static func outcome(of leg: Leg, legs: [String: Leg], children: [String]) -> Outcome? {
         guard leg.queued else { return nil }
-        if leg.answered { return "answered" }
+        if leg.answered { return .answered }
+        // next legs: the children by previous_contact_id, else the leg named by next_contact_id
         var nextLegs = children.compactMap { legs[$0] }
         if nextLegs.isEmpty, let next = leg.next, let nextLeg = legs[next] { nextLegs = [nextLeg] }
-        if nextLegs.contains(where: { $0.method?.hasPrefix("CALLBACK") == true }) { return "callback" }
-        if !nextLegs.isEmpty { return "transfer" }
-        if leg.next != nil { return "unresolved" }
-        return "abandoned"
+        if nextLegs.contains(where: \.isCallbackLeg) { return leg.isCallbackLeg ? .callbackRetry : .callback }
+        if !nextLegs.isEmpty || leg.transferCompleted { return .transfer }
+        if leg.next != nil { return .unresolved }
+        return .abandoned
     }
 }
 
@@ -172,7 +185,7 @@ extension BoundStatement {
     func bind(_ chain: ChainResolver.Resolution?) {
         bind(chain?.chainId)
         bind(chain.map { Int64($0.depth) })
-        bind(chain?.outcome)
+        bind(chain?.outcome?.rawValue)
         bind(chain?.missingParent == true ? Int64(1) : 0)
         bind(chain?.missingNext == true ? Int64(1) : 0)
         bind(chain?.inCycle == true ? Int64(1) : 0)

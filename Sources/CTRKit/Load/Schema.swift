@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 1
+    public static let version = 2
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -28,10 +28,22 @@ public enum Schema {
                 let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 guard current < version else { return .commit }
                 if current < 1 { try createVersion1(db) }
+                if current == 1 { try upgradeToVersion2(db) }
                 try db.execute(sql: "PRAGMA user_version = \(version)")
                 return .commit
             }
         }
+    }
+
+    /// Version 2 (SPEC section 4 as corrected): outcomes gained `callback_retry`, and a leg with
+    /// `TransferCompletedTimestamp` is a `transfer`. Every leg whose stored outcome may change is
+    /// queued for the chain stage, which the same `ingest` runs after loading: the upgrade is
+    /// one transaction with the version bump, so a killed run leaves either version whole.
+    private static func upgradeToVersion2(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO pending_chain (contact_id)
+            SELECT contact_id FROM contacts WHERE outcome IS NOT NULL AND outcome <> 'answered'
+            """)
     }
 
     private static func createVersion1(_ db: Database) throws {

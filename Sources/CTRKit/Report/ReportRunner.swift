@@ -4,10 +4,13 @@ import GRDBSQLite
 
 /// The options of `ctrdb report` (SPEC section 1).
 public struct ReportParameters: Sendable {
-    public enum Placement: String, CaseIterable, Sendable { case disconnect, enqueue, initiation }
+    /// Which timestamp places a leg in an interval (`--by`); `answer` is connected_to_agent_ts.
+    public enum Placement: String, CaseIterable, Sendable { case disconnect, enqueue, initiation, answer }
 
     public var from: String?
     public var to: String?
+    /// `--day`: a date, `yesterday` or `today` in `timeZone`; shorthand for `from` and `to`.
+    public var day: String?
     public var timeZone = "UTC"
     public var interval = ReportInterval.day
     public var placement = Placement.disconnect
@@ -16,6 +19,47 @@ public struct ReportParameters: Sendable {
     public var shortAbandonSeconds = 5
 
     public init() {}
+
+    /// `from` and `to` as the report uses them: `day` turned into its civil day in `timeZone`.
+    func range(now: Date = Date()) throws -> (from: String?, to: String?) {
+        guard let day else { return (from, to) }
+        guard from == nil, to == nil else { throw ReportError.dayWithRange }
+        guard let zone = TimeZone(identifier: timeZone) else { throw ReportError.badTimeZone(timeZone) }
+        guard let dates = CivilDay.resolve(day, in: zone, now: now) else { throw ReportError.badDay(day) }
+        return (dates.day, dates.next)
+    }
+}
+
+/// `--day DATE|yesterday|today`: one civil day of a time zone, as the two dates that bound it.
+public enum CivilDay {
+    /// The day named by `text` and the day after it, as `YYYY-MM-DD`; nil when `text` is neither
+    /// a real date nor `yesterday`/`today`.
+    public static func resolve(_ text: String, in zone: TimeZone, now: Date = Date()) -> (day: String, next: String)? {
+        let days: Int64
+        switch text {
+        case "today", "yesterday":
+            let local = Int64(now.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: now))
+            days = local.floorDivided(by: 86_400) - (text == "yesterday" ? 1 : 0)
+        default:
+            // a real calendar date only: 2026-13-40 or 2026-02-30 is refused, not rolled over
+            guard text.utf8.count == 10, let stamp = Timestamp.parse(text + "T00:00:00Z"),
+                  format(stamp.epochSeconds.floorDivided(by: 86_400)) == text else { return nil }
+            days = stamp.epochSeconds.floorDivided(by: 86_400)
+        }
+        return (format(days), format(days + 1))
+    }
+
+    static func format(_ days: Int64) -> String {
+        let (year, month, day) = Timestamp.civil(fromDays: days)
+        return String(format: "%04d-%02d-%02d", Int(year), Int(month), Int(day))
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
 }
 
 /// Runs a canned report: the common `legs` relation, then the report's own SQL, with every
@@ -29,9 +73,10 @@ public struct ReportRunner {
     public func run(_ report: ReportDefinition, parameters: ReportParameters, in db: Database, to writer: RowWriter) throws -> Int {
         guard let zone = TimeZone(identifier: parameters.timeZone) else { throw ReportError.badTimeZone(parameters.timeZone) }
         let bucketer = IntervalBucketer(interval: parameters.interval, timeZone: zone)
-        let from = try parameters.from.map { try boundary($0, option: "--from", bucketer) }
-        let to = try parameters.to.map { try boundary($0, option: "--to", bucketer) }
-        if let from, let to, from >= to { throw ReportError.emptyRange(from: parameters.from!, to: parameters.to!) }
+        let range = try parameters.range()
+        let from = try range.from.map { try boundary($0, option: "--from", bucketer) }
+        let to = try range.to.map { try boundary($0, option: "--to", bucketer) }
+        if let from, let to, from >= to { throw ReportError.emptyRange(from: range.from!, to: range.to!) }
         ReportFunctions.register(in: db, bucketer: bucketer)
 
         var arguments: [String: DatabaseValueConvertible?] = [
@@ -54,34 +99,38 @@ public struct ReportRunner {
             } else {
                 var unfiltered = arguments
                 unfiltered.updateValue(nil, forKey: "queues")
-                let earliest = try String.fetchOne(db, sql: ReportRunner.compose(legs: catalog.legsSQL, report: "SELECT MIN(bucket_ts) FROM legs"),
+                let earliest = try String.fetchOne(db, sql: catalog.compose("SELECT MIN(bucket_ts) FROM legs"),
                                                    arguments: StatementArguments(unfiltered))
                 arguments["total_start"] = earliest.flatMap { Timestamp.parse($0) }.map { bucketer.format($0.epochSeconds) }
             }
         }
-        let sql = ReportRunner.compose(legs: catalog.legsSQL, report: report.sql)
-        return try QueryRunner.run(sql, arguments: StatementArguments(arguments), in: db, to: writer)
+        return try run(report.sql, path: report.path, arguments: StatementArguments(arguments), in: db, to: writer)
+    }
+
+    /// `ctrdb chain`: the journey that `contactId` belongs to, one row per leg (`_chain.sql`).
+    @discardableResult
+    public func chain(of contactId: String, in db: Database, to writer: RowWriter) throws -> Int {
+        // Checked before any output: an unknown contact prints no header (and an --output file
+        // is never committed).
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE contact_id = ?)", arguments: [contactId]) == true else {
+            throw ReportError.unknownContact(contactId)
+        }
+        let query = try catalog.helperQuery("_chain.sql")
+        return try run(query.sql, path: query.path, arguments: ["contact_id": contactId], in: db, to: writer)
+    }
+
+    /// Runs one query of the catalog with its relations; a failure names the file and SQLite's message.
+    private func run(_ sql: String, path: String, arguments: StatementArguments, in db: Database, to writer: RowWriter) throws -> Int {
+        do {
+            return try QueryRunner.run(catalog.compose(sql), arguments: arguments, in: db, to: writer)
+        } catch let error as DatabaseError {
+            throw ReportError.queryFailed(path: path, message: error.message ?? "\(error.resultCode)")
+        }
     }
 
     private func boundary(_ text: String, option: String, _ bucketer: IntervalBucketer) throws -> Int64 {
         guard let value = bucketer.parseBoundary(text) else { throw ReportError.badBoundary(option: option, value: text) }
         return value
-    }
-
-    /// `WITH legs AS (...)` in front of the report, merged with the report's own WITH clause.
-    static func compose(legs: String, report: String) -> String {
-        let body = report.split(separator: "\n", omittingEmptySubsequences: false)
-            .drop { $0.hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
-            .joined(separator: "\n")
-        let legsClause = "legs AS (\n\(legs)\n)"
-        let upper = body.uppercased()
-        if upper.hasPrefix("WITH RECURSIVE") {
-            return "WITH RECURSIVE \(legsClause),\n" + body.dropFirst("WITH RECURSIVE".count)
-        }
-        if upper.hasPrefix("WITH") {
-            return "WITH \(legsClause),\n" + body.dropFirst("WITH".count)
-        }
-        return "WITH \(legsClause)\n" + body
     }
 
     static func jsonArray(_ values: [String]) -> String {

@@ -7,8 +7,9 @@ import Testing
     typealias Leg = ChainResolver.Leg
 
     private func leg(_ id: String, previous: String? = nil, next: String? = nil, initial: String? = nil,
-                     method: String = "INBOUND", queued: Bool = true, answered: Bool = false) -> Leg {
-        Leg(id: id, previous: previous, next: next, initial: initial, method: method, queued: queued, answered: answered)
+                     method: String = "INBOUND", queued: Bool = true, answered: Bool = false, transferCompleted: Bool = false) -> Leg {
+        Leg(id: id, previous: previous, next: next, initial: initial, method: method, queued: queued, answered: answered,
+            transferCompleted: transferCompleted)
     }
 
     private func resolve(_ legs: [Leg]) -> [String: ChainResolver.Resolution] {
@@ -20,8 +21,8 @@ import Testing
             leg(Fixture.ctr1, next: Fixture.ctr2),
             leg(Fixture.ctr2, previous: Fixture.ctr1, initial: Fixture.ctr1, method: "CALLBACK", answered: true),
         ])
-        #expect(r[Fixture.ctr1]?.outcome == "callback")
-        #expect(r[Fixture.ctr2]?.outcome == "answered")
+        #expect(r[Fixture.ctr1]?.outcome == .callback)
+        #expect(r[Fixture.ctr2]?.outcome == .answered)
         #expect(r[Fixture.ctr1]?.chainId == Fixture.ctr1)
         #expect(r[Fixture.ctr2]?.chainId == Fixture.ctr1)
         #expect(r[Fixture.ctr1]?.depth == 0)
@@ -32,39 +33,39 @@ import Testing
     @Test func callbackFoundThroughNextContactIdAlone() {
         // The callback leg does not point back: NextContactId is the only link.
         let r = resolve([leg("a", next: "b"), leg("b", method: "CALLBACK", answered: true)])
-        #expect(r["a"]?.outcome == "callback")
+        #expect(r["a"]?.outcome == .callback)
         #expect(r["b"]?.chainId == "b", "chains follow PreviousContactId only")
     }
 
     @Test func transfer() {
         let r = resolve([leg("a", next: "b"), leg("b", previous: "a", initial: "a", method: "TRANSFER", answered: true)])
-        #expect(r["a"]?.outcome == "transfer")
-        #expect(r["b"]?.outcome == "answered")
+        #expect(r["a"]?.outcome == .transfer)
+        #expect(r["b"]?.outcome == .answered)
         let q = resolve([leg("a"), leg("b", previous: "a", method: "QUEUE_TRANSFER")])
-        #expect(q["a"]?.outcome == "transfer", "a child pointing back is a next leg even without NextContactId")
-        #expect(q["b"]?.outcome == "abandoned")
+        #expect(q["a"]?.outcome == .transfer, "a child pointing back is a next leg even without NextContactId")
+        #expect(q["b"]?.outcome == .abandoned)
     }
 
     @Test func answeredWinsOverEverything() {
         let r = resolve([leg("a", next: "b", answered: true), leg("b", previous: "a", method: "CALLBACK")])
-        #expect(r["a"]?.outcome == "answered")
+        #expect(r["a"]?.outcome == .answered)
     }
 
     @Test func unresolvedWhenTheNamedNextLegIsNotLoaded() {
         let r = resolve([leg("a", next: "missing")])
-        #expect(r["a"]?.outcome == "unresolved")
+        #expect(r["a"]?.outcome == .unresolved)
         #expect(r["a"]?.missingNext == true)
     }
 
     @Test func abandoned() {
         let r = resolve([leg("a")])
-        #expect(r["a"]?.outcome == "abandoned")
+        #expect(r["a"]?.outcome == .abandoned)
         #expect(r["a"]?.chainId == "a")
         #expect(r["a"]?.depth == 0)
         // A callback leg that never reached the customer is abandoned in the callback queue.
         let cb = resolve([leg("a", next: "b"), leg("b", previous: "a", method: "CALLBACK")])
-        #expect(cb["b"]?.outcome == "abandoned")
-        #expect(cb["a"]?.outcome == "callback")
+        #expect(cb["b"]?.outcome == .abandoned)
+        #expect(cb["a"]?.outcome == .callback)
     }
 
     @Test func notQueuedHasNoOutcome() {
@@ -126,8 +127,8 @@ import Testing
             leg("c2", previous: "c1", next: "c3", initial: "c1", method: "CALLBACK_CUSTOMER_FIRST_QUEUED"),
             leg("c3", previous: "c2", initial: "c1", method: "CALLBACK_CUSTOMER_FIRST_DIALED", queued: false, answered: true),
         ])
-        #expect(r["c1"]?.outcome == "callback")
-        #expect(r["c2"]?.outcome == "callback", "a dialed leg is a CALLBACK-method next leg")
+        #expect(r["c1"]?.outcome == .callback)
+        #expect(r["c2"]?.outcome == .callbackRetry, "the queued leg hands over to its dialled leg: not a second request")
         #expect(r["c3"]?.outcome == nil)
         #expect(Set(r.values.map(\.chainId)) == ["c1"])
         #expect(r["c3"]?.depth == 2)
@@ -136,7 +137,7 @@ import Testing
     @Test func childrenWinOverNextContactId() {
         // NextContactId names only the last consult; the children that point back are the next legs.
         let r = resolve([leg("a", next: "t2"), leg("cb", previous: "a", method: "CALLBACK"), leg("t2", method: "TRANSFER")])
-        #expect(r["a"]?.outcome == "callback")
+        #expect(r["a"]?.outcome == .callback)
     }
 
     /// Property: shuffling which legs a group is given in never changes the result.
@@ -155,5 +156,37 @@ import Testing
             for l in legs { dictionary[l.id] = l }
             #expect(ChainResolver.resolve(dictionary) == reference)
         }
+    }
+
+    @Test func agentFirstRetriesAreNotRequests() {
+        let r = resolve([
+            leg("in", next: "cb1"),
+            leg("cb1", previous: "in", next: "cb2", method: "CALLBACK"),
+            leg("cb2", previous: "cb1", next: "cb3", method: "CALLBACK"),
+            leg("cb3", previous: "cb2", method: "CALLBACK", answered: true),
+        ])
+        #expect(r["in"]?.outcome == .callback)
+        #expect(r["cb1"]?.outcome == .callbackRetry)
+        #expect(r["cb2"]?.outcome == .callbackRetry)
+        #expect(r["cb3"]?.outcome == .answered)
+    }
+
+    @Test func lastUnansweredCallbackLegIsAbandonedInTheCallbackQueue() {
+        let r = resolve([leg("in", next: "cb1"), leg("cb1", previous: "in", next: "cb2", method: "CALLBACK"),
+                         leg("cb2", previous: "cb1", method: "CALLBACK")])
+        #expect(r["cb1"]?.outcome == .callbackRetry)
+        #expect(r["cb2"]?.outcome == .abandoned)
+    }
+
+    @Test func transferCompletedIsATransferEvenWithoutItsNextLeg() {
+        #expect(resolve([leg("a", next: "gone", transferCompleted: true)])["a"]?.outcome == .transfer)
+        #expect(resolve([leg("a", transferCompleted: true)])["a"]?.outcome == .transfer)
+        #expect(resolve([leg("a", next: "gone")])["a"]?.outcome == .unresolved)
+        // a callback next leg still makes it a request
+        #expect(resolve([leg("a", next: "cb", transferCompleted: true), leg("cb", previous: "a", method: "CALLBACK")])["a"]?.outcome == .callback)
+    }
+
+    @Test func outcomeTextsAreSPECs() {
+        #expect(Outcome.allCases.map(\.rawValue) == ["answered", "callback", "callback_retry", "transfer", "unresolved", "abandoned"])
     }
 }
