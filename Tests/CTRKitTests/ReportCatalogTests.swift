@@ -138,7 +138,10 @@ struct ReportCatalogTests {
         let head = "WITH RECURSIVE leg AS NOT MATERIALIZED (\nSELECT 1 AS x\n),\nlegs AS (\nSELECT x FROM leg\n)"
         #expect(catalog.compose("-- name: a\n\nSELECT x FROM legs") == head + "\nSELECT x FROM legs")
         #expect(catalog.compose("-- name: a\nWITH b AS (SELECT x FROM legs) SELECT * FROM b") == head + ",\nb AS (SELECT x FROM legs) SELECT * FROM b")
-        #expect(catalog.compose("-- name: a\nWITH RECURSIVE r AS (SELECT 1) SELECT * FROM r") == head + ",\nr AS (SELECT 1) SELECT * FROM r")
+        #expect(catalog.compose("-- name: a\nWITH RECURSIVE r AS (SELECT 1) SELECT * FROM r, legs") == head + ",\nr AS (SELECT 1) SELECT * FROM r, legs")
+        // only the relations a query reads (and those they use): every named parameter must be bound
+        #expect(catalog.compose("SELECT x FROM leg -- not legs") == "WITH RECURSIVE leg AS NOT MATERIALIZED (\nSELECT 1 AS x\n)\nSELECT x FROM leg -- not legs")
+        #expect(catalog.compose("SELECT 1") == "SELECT 1")
     }
 
     @Test("the queue list is a JSON array with every character escaped")

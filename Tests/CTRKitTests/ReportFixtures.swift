@@ -180,6 +180,17 @@ final class ReportFixture {
         summary = try Ingest(databasePath: databasePath).run(inputs: [input.path])
     }
 
+    /// A later run into the same database: `files` (name -> text) in a folder of their own.
+    @discardableResult
+    func ingest(_ files: [String: String]) throws -> IngestSummary {
+        let input = scratch.url.appendingPathComponent("later-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        for (name, content) in files {
+            try content.write(to: input.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        return try Ingest(databasePath: databasePath).run(inputs: [input.path])
+    }
+
     /// Runs the report `name` with the given options.
     func run(_ name: String, _ configure: (inout ReportParameters) -> Void = { _ in }) throws -> ReportResult {
         var parameters = ReportParameters()

@@ -149,16 +149,24 @@ public struct ReportCatalog: Sendable {
         return done
     }
 
-    /// `query` with every relation in front of it as a common table expression, merged with
-    /// the query's own WITH clause. Relations a query does not read cost nothing: SQLite
-    /// computes a common table expression only where it is used.
+    /// `query` with the relations it reads (by name, and those they use) in front of it as
+    /// common table expressions, merged with the query's own WITH clause. Only those: every
+    /// named parameter of a statement must be bound, and `_chain.sql` has none of `legs`'.
     public func compose(_ query: String) -> String {
         let body = ReportCatalog.body(query)
-        var clauses = relations.map { relation in
+        var needed: Set<String> = []
+        func need(_ name: String) {
+            guard needed.insert(name).inserted, let relation = relations.first(where: { $0.name == name }) else { return }
+            relation.uses.forEach(need)
+        }
+        let words = ReportCatalog.words(body)
+        for relation in relations where words.contains(relation.name) { need(relation.name) }
+        var clauses = relations.filter { needed.contains($0.name) }.map { relation in
             "\(relation.name) AS \(relation.inline ? "NOT MATERIALIZED " : "")(\n\(ReportCatalog.body(relation.sql))\n)"
         }
         var rest = Substring(body)
         let upper = body.uppercased()
+        if clauses.isEmpty { return body }
         for keyword in ["WITH RECURSIVE", "WITH"] where upper.hasPrefix(keyword) {
             rest = body.dropFirst(keyword.count)
             // the query's own common table expressions follow the relations
@@ -168,11 +176,23 @@ public struct ReportCatalog: Sendable {
         return "WITH RECURSIVE " + clauses.joined(separator: ",\n") + "\n" + rest
     }
 
+    /// The identifiers of a query outside its `--` comments.
+    static func words(_ sql: String) -> Set<String> {
+        var words: Set<String> = []
+        for line in sql.split(separator: "\n") {
+            let code = line.range(of: "--").map { line[..<$0.lowerBound] } ?? line[...]
+            for word in code.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) { words.insert(String(word)) }
+        }
+        return words
+    }
+
     /// A query without its header comment.
     static func body(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+        var body = text.split(separator: "\n", omittingEmptySubsequences: false)
             .drop { $0.hasPrefix("--") || $0.trimmingCharacters(in: .whitespaces).isEmpty }
             .joined(separator: "\n")
+        while body.last?.isWhitespace == true { body.removeLast() }
+        return body
     }
 
     /// Where `Queries/` is: $CTRDB_QUERIES, beside an installed binary (`../share/ctrdb/Queries`),
