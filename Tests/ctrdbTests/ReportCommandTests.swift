@@ -84,9 +84,9 @@ struct SeedCommandTests {
                              "avg_outbound_whisper_s", "max_outbound_whisper_s"],
                             ["2024-03-12T00:00:00+00:00", "CallbackQueue", "1", "1", "10.0", "10", "15.0", "15"]])
         let callbacks = parseCSV(try ReportBinary.run(["report", "callbacks", "--db", db, "--format", "csv"]).text)
-        #expect(callbacks.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "1", "100.0", "325.0"])
+        #expect(callbacks.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "1", "100.0", "325.0", "1"])
         let abandonment = parseCSV(try ReportBinary.run(["report", "abandonment", "--db", db, "--format", "csv", "--queue", "InboundQueue"]).text)
-        #expect(abandonment.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "0", "0.0", "0", "", "1", "0", "0"])
+        #expect(abandonment.last == ["2024-03-12T00:00:00+00:00", "InboundQueue", "1", "0", "0.0", "0", "", "1", "0", "0", "0"])
         let quality = parseCSV(try ReportBinary.run(["report", "quality", "--db", db, "--format", "csv"]).text)
         #expect(quality[1] == ["duration_mismatch", "1", ctr2])
     }
@@ -370,5 +370,56 @@ struct AwkwardNameCommandTests {
                                                   "--queue", "Sales", "--queue", "Support, \"Tier 2\"|EU"]).text)
         #expect(two.count == 5)
         #expect(Array(two.dropFirst()) == all.dropFirst().filter { $0[1] == "Sales" || $0[1] == "Support, \"Tier 2\"|EU" })
+    }
+}
+
+@Suite("ctrdb report: documented Connect flows through the binary")
+struct ConnectFlowCommandTests {
+    static let folder = CTRDBBinary.packageRoot.appendingPathComponent("Tests/CTRKitTests/Fixtures/connect-flows")
+
+    @Test("every report on the flows matches its golden file; the figures ConnectFlowTests asserts in process")
+    func flows() throws {
+        let scratch = try TemporaryFolder()
+        let db = try ReportBinary.ingest([Self.folder.appendingPathComponent("flows.ndjson").path], into: scratch.url)
+        for report in reportNames {
+            let result = try ReportBinary.run(["report", report, "--db", db, "--format", "csv"])
+            #expect(result.status == 0, "\(report): \(result.stderr)")
+            try assertGolden(result.stdout, "reports/flows/\(report).csv")
+        }
+        let callbacks = parseCSV(try ReportBinary.run(["report", "callbacks", "--db", db]).text)
+        #expect(callbacks == [["interval_start", "queue", "callbacks_requested", "callbacks_answered", "callback_answer_rate_pct", "avg_time_to_agent_s", "callback_attempts"],
+                              ["2024-04-02T00:00:00+00:00", "Sales", "5", "4", "80.0", "867.5", "12"]])
+        let queue = parseCSV(try ReportBinary.run(["report", "queue-duration", "--db", db, "--queue", "Sales"]).text)
+        #expect(queue.last?.suffix(2) == ["55.56", "11.11"])
+        let abandonment = parseCSV(try ReportBinary.run(["report", "abandonment", "--db", db, "--queue", "Callbacks"]).text)
+        #expect(abandonment.last?.suffix(2) == ["0", "6"])
+
+        // --day is --from D --to D+1
+        let day = try ReportBinary.run(["report", "abandonment", "--db", db, "--day", "2024-04-02", "--interval", "total"])
+        let range = try ReportBinary.run(["report", "abandonment", "--db", db, "--from", "2024-04-02", "--to", "2024-04-03", "--interval", "total"])
+        #expect(day.status == 0 && day.stdout == range.stdout && parseCSV(day.text).count == 4)
+        let other = try ReportBinary.run(["report", "abandonment", "--db", db, "--day", "2024-04-03"])
+        #expect(parseCSV(other.text).count == 1, "a day without legs has the header only")
+
+        // the next leg of G-in arrives in a later run: still a transfer, Support gets its leg
+        let later = try ReportBinary.run(["ingest", "--quiet", "--db", db, Self.folder.appendingPathComponent("later.ndjson").path])
+        #expect(later.status == 0)
+        let chain = parseCSV(try ReportBinary.run(["chain", "G-tx", "--db", db]).text)
+        #expect(chain.map { $0[1] } == ["contact_id", "G-in", "G-tx"])
+        #expect(chain.map { $0[chain[0].firstIndex(of: "outcome")!] } == ["outcome", "transfer", "answered"])
+        let support = parseCSV(try ReportBinary.run(["report", "queue-duration", "--db", db, "--queue", "Support"]).text)
+        #expect(support.last?[2] == "2")
+    }
+
+    @Test("--by answer through the binary: a help text that names it, and rows")
+    func byAnswer() throws {
+        let help = try ReportBinary.run(["help", "report"])
+        #expect(help.text.contains("answer"))
+        #expect(help.text.contains("--day"))
+        let db = try seedDatabase.get()
+        let result = try ReportBinary.run(["report", "queue-duration", "--db", db, "--by", "answer", "--interval", "1h"])
+        #expect(result.status == 0)
+        // CTR-2 answered 11:40:25; CTR-1 unanswered falls back to its initiation 11:35
+        #expect(parseCSV(result.text).dropFirst().map { $0[0] } == ["2024-03-12T11:00:00+00:00", "2024-03-12T11:00:00+00:00"])
     }
 }
