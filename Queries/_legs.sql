@@ -3,14 +3,14 @@
 -- description: The legs a report covers: `leg` placed in its interval and narrowed by the report's options.
 -- parameters:
 --   :by        which timestamp places a leg in an interval: disconnect, enqueue, initiation or answer
---   :interval  15m, 30m, 1h, 1d, 1w or total;  :tz  the IANA time zone of the intervals
+--   (the interval and time zone are the runner's: ctr_interval_key(ts) buckets in them)
 --   :from :to  the report's range as UTC text (inclusive, exclusive), or null
 --   :queues    a JSON array of queue names to keep, or null for all
 -- interval_key is the interval's start in epoch seconds; a report groups by it and shows
--- ctr_interval_label(interval_key, :interval, :tz, :total_start) as interval_start, so the
+-- ctr_interval_label(interval_key) as interval_start, so the
 -- label is made once per row of output rather than once per leg.
 SELECT l.*,
-       ctr_interval_key(l.bucket_ts, :interval, :tz) AS interval_key
+       ctr_interval_key(l.bucket_ts) AS interval_key
 FROM (
     SELECT leg.*,
            -- a leg whose chosen timestamp is null falls back to its initiation_ts (SPEC section 1)

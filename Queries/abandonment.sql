@@ -4,7 +4,7 @@
 -- columns: interval_start, queue, contacts_queued, abandoned, abandon_rate_pct, abandoned_short, avg_abandon_s, callback_requested, transferred, unresolved, callback_retried
 -- Over queued legs, by outcome (SPEC section 4): a callback request, a callback retry and a
 -- transfer are not abandons.
-SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
+SELECT ctr_interval_label(interval_key) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS contacts_queued,
        COUNT(CASE WHEN outcome = 'abandoned' THEN 1 END) AS abandoned,

@@ -5,7 +5,7 @@
 -- One row per originating queue, requests placed in time by the request leg
 -- (_callback_requests.sql defines a request, its callback legs, answered and time to agent).
 -- A retry or a customer-first callback's dialled leg is never a request of its own.
-SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
+SELECT ctr_interval_label(interval_key) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS callbacks_requested,
        COUNT(CASE WHEN answered = 1 THEN 1 END) AS callbacks_answered,

@@ -14,7 +14,7 @@ WITH queued AS (
     WHERE queued = 1
     WINDOW w AS (PARTITION BY interval_key, queue_name ORDER BY queue_s IS NULL, queue_s)
 )
-SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
+SELECT ctr_interval_label(interval_key) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS contacts_queued,
        COUNT(CASE WHEN answered = 1 THEN 1 END) AS contacts_answered,

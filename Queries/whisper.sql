@@ -5,7 +5,7 @@
 -- Over agent-first callback legs (initiation_method = 'CALLBACK') with a dequeue_ts, grouped
 -- by their own queue; the gaps as _leg.sql defines them. Missing timestamps and negative
 -- gaps are left out (the quality report counts the negative ones).
-SELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start,
+SELECT ctr_interval_label(interval_key) AS interval_start,
        queue_name AS queue,
        COUNT(*) AS callbacks_dequeued,
        COUNT(CASE WHEN answered = 1 THEN 1 END) AS callbacks_connected,

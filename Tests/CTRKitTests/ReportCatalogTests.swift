@@ -68,7 +68,7 @@ struct ReportCatalogTests {
     @Test("adding a report is adding a file; a file without a name header is an error")
     func addingAReport() throws {
         var files = try Self.relationFiles()
-        files["legs-count.sql"] = "-- name: legs-count\n-- description: Legs per interval.\n-- parameters: none\n-- columns: interval_start, legs\nSELECT ctr_interval_label(interval_key, :interval, :tz, :total_start) AS interval_start, COUNT(*) AS legs FROM legs GROUP BY interval_key ORDER BY interval_key\n"
+        files["legs-count.sql"] = "-- name: legs-count\n-- description: Legs per interval.\n-- parameters: none\n-- columns: interval_start, legs\nSELECT ctr_interval_label(interval_key) AS interval_start, COUNT(*) AS legs FROM legs GROUP BY interval_key ORDER BY interval_key\n"
         files["notes.txt"] = "not a query"
         let scratch = try Self.folder(files)
         let catalog = try ReportCatalog(folder: scratch.path)

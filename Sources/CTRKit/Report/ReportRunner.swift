@@ -81,29 +81,28 @@ public struct ReportRunner {
 
         var arguments: [String: DatabaseValueConvertible?] = [
             "by": parameters.placement.rawValue,
-            "interval": parameters.interval.rawValue,
-            "tz": parameters.timeZone,
             "from": from.map { Timestamp(epochMilliseconds: $0 * 1000).text },
             "to": to.map { Timestamp(epochMilliseconds: $0 * 1000).text },
             "queues": parameters.queues.isEmpty ? nil : ReportRunner.jsonArray(parameters.queues),
-            "total_start": nil,
             "sl": parameters.serviceLevelSeconds,
             "short_abandon": parameters.shortAbandonSeconds,
         ]
+        var totalStart: String?
         if parameters.interval == .total {
             // The --from value, else the earliest time the report places a leg at. The earliest
             // is taken over every queue, so that --queue X keeps exactly the X rows of the
             // unfiltered report (interval_start included), as it does for the other intervals.
             if let from {
-                arguments["total_start"] = bucketer.format(from)
+                totalStart = bucketer.format(from)
             } else {
                 var unfiltered = arguments
                 unfiltered.updateValue(nil, forKey: "queues")
                 let earliest = try String.fetchOne(db, sql: catalog.compose("SELECT MIN(bucket_ts) FROM legs"),
                                                    arguments: StatementArguments(unfiltered))
-                arguments["total_start"] = earliest.flatMap { Timestamp.parse($0) }.map { bucketer.format($0.epochSeconds) }
+                totalStart = earliest.flatMap { Timestamp.parse($0) }.map { bucketer.format($0.epochSeconds) }
             }
         }
+        ReportFunctions.registerLabel(in: db, bucketer: bucketer, totalStart: totalStart)
         return try run(report.sql, path: report.path, arguments: StatementArguments(arguments), in: db, to: writer)
     }
 
@@ -141,25 +140,29 @@ public struct ReportRunner {
 /// SQL functions the reports call.
 enum ReportFunctions {
     static func register(in db: Database, bucketer: IntervalBucketer) {
-        // ctr_interval_key(ts, interval, tz): the start of the interval holding ts, in epoch seconds.
+        // ctr_interval_key(ts): the start of the interval holding ts, in epoch seconds.
         // Called once per leg, so it is registered through SQLite's C API: GRDB's function
         // wrapper boxes every argument, which cost more than the bucketing itself.
         registerIntervalKey(in: db, bucketer: bucketer)
-        // ctr_interval_label(key, interval, tz, total_start): that start as text with its offset.
-        db.add(function: DatabaseFunction("ctr_interval_label", argumentCount: 4, pure: true) { values in
-            if bucketer.interval == .total { return String.fromDatabaseValue(values[3]) }
-            guard let key = Int64.fromDatabaseValue(values[0]) else { return nil }
-            return bucketer.format(key)
-        })
         // ctr_ratio(numerator, denominator): rounded to 2 decimals, half away from zero, exactly.
         db.add(function: DatabaseFunction("ctr_ratio", argumentCount: 2, pure: true) { values in
             ratio(values[0], values[1])
         })
     }
 
+    /// ctr_interval_label(key): the interval's start as text with its offset; with `--interval
+    /// total`, the report's one start (`totalStart`).
+    static func registerLabel(in db: Database, bucketer: IntervalBucketer, totalStart: String?) {
+        db.add(function: DatabaseFunction("ctr_interval_label", argumentCount: 1, pure: true) { values in
+            if bucketer.interval == .total { return totalStart }
+            guard let key = Int64.fromDatabaseValue(values[0]) else { return nil }
+            return bucketer.format(key)
+        })
+    }
+
     private static func registerIntervalKey(in db: Database, bucketer: IntervalBucketer) {
         let context = Unmanaged.passRetained(bucketer).toOpaque()
-        sqlite3_create_function_v2(db.sqliteConnection, "ctr_interval_key", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, context, { ctx, _, argv in
+        sqlite3_create_function_v2(db.sqliteConnection, "ctr_interval_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, context, { ctx, _, argv in
             let bucketer = Unmanaged<IntervalBucketer>.fromOpaque(sqlite3_user_data(ctx)!).takeUnretainedValue()
             guard let value = argv?[0], let text = sqlite3_value_text(value) else {
                 sqlite3_result_null(ctx)
