@@ -80,7 +80,7 @@ struct AgentVisit {
     var connectedToAgent: Int64?
     var interaction: Int64 = 0
     var customerHold: Int64 = 0
-    /// Holds the agent started (`AgentInitiatedHoldDuration`): the customer's holds, minus the rare hold the customer's side caused.
+    /// `AgentInitiatedHoldDuration`: every hold here is one the agent started, so it equals `customerHold`.
     var agentInitiatedHold: Int64 = 0
     /// `QualityMetrics.Agent.Audio`: a score Connect computes in single precision, and what lowered it.
     var audioQuality: Float?
