@@ -9,8 +9,20 @@ struct CallerProfile {
 
     init(_ rng: inout SplitMix64) {
         func set(_ key: String, _ value: String) { ContactLeg.setAttribute(key, value, in: &attributes) }
-        let reason = rng.pick(["billing", "order-status", "technical", "sales", "account", "cancel"])
+        let reasons = ["billing", "order-status", "technical", "sales", "account", "cancel"]
+        let intents = ["PayBill", "CheckOrderStatus", "ReportTechnicalIssue", "NewPurchase", "UpdateAccount", "CancelService"]
+        let r = rng.int(0...(reasons.count - 1))
+        let reason = reasons[r]
         set("callReason", reason)
+        // What the Lex bot in the entry flow understood, and how sure it was.
+        set("lexIntent", intents[r])
+        set("lexConfidence", "0.\(rng.int(55...99))")
+        set("entryPoint", rng.pick(["main-line", "main-line", "billing-line", "sales-line"]))
+        set("contactFlowVersion", "v\(rng.int(40...43))")
+        set("authenticated", rng.chance(0.6) ? "true" : "false")
+        set("crmCustomerId", "CUST-\(rng.int(1_000_000...9_999_999))")
+        set("afterHours", "false")
+        set("surveyOptIn", rng.chance(0.35) ? "Y" : "N")
         set("language", rng.chance(0.12) ? "es-US" : "en-US")
         set("customerTier", rng.pick(["standard", "standard", "silver", "gold"]))
         set("accountNumber", String(rng.int(10_000_000...99_999_999)))

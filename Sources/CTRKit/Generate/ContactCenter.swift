@@ -3,7 +3,8 @@
 /// reports over several runs line up.
 struct ContactCenter {
     static let accountId = "123456789012"
-    static let instanceARN = "arn:aws:connect:us-east-1:123456789012:instance/7f3c2a10-5b1e-4d8a-9c61-2e4b8d0a6f35"
+    static let instanceId = "7f3c2a10-5b1e-4d8a-9c61-2e4b8d0a6f35"
+    static let instanceARN = "arn:aws:connect:us-east-1:123456789012:instance/\(instanceId)"
     static let recordingBucket = "amazon-connect-3f9a1c7e2b40/connect/ctrdb-demo/CallRecordings"
     /// The dialled numbers (`SystemEndpoint`) and the caller id used for callbacks and outbound calls.
     static let inboundNumbers = ["+18005550100", "+18005550123", "+18885550142"]
@@ -38,19 +39,26 @@ struct ContactCenter {
                      "sara", "kenji", "amara", "noah", "elena", "ravi", "zoe", "omar", "ines", "mateo"]
         let last = ["garcia", "smith", "khan", "wei", "petrova", "lopez", "nair", "baker", "haddad", "weber",
                     "jones", "sato", "okafor", "brown", "rossi", "patel", "martin", "ali", "costa", "silva"]
+        // Agents work in the browser softphone; Connect reports the browser and system it saw.
+        let devices = [
+            AgentDevice(operatingSystem: "Windows 10", platformName: "Chrome", platformVersion: "130"),
+            AgentDevice(operatingSystem: "Windows 10", platformName: "Edge", platformVersion: "129"),
+            AgentDevice(operatingSystem: "Mac OS X", platformName: "Chrome", platformVersion: "131"),
+            AgentDevice(operatingSystem: "Windows 10", platformName: "Firefox", platformVersion: "132"),
+        ]
         var agents: [AgentProfile] = []
         for i in 0..<first.count {
             let profile = profiles[i % profiles.count]
             let site = sites[i % sites.count]
-            // Most agents were never placed in the hierarchy: their HierarchyGroups is null.
-            let hierarchy: [HierarchyLevel]? = i % 4 != 0 ? nil : [
+            // Half the agents were never placed in the hierarchy: their HierarchyGroups is null.
+            let hierarchy: [HierarchyLevel]? = i % 2 != 0 ? nil : [
                 HierarchyLevel(name: site, arn: arn("agent-group", 0x200 + i % sites.count)),
                 HierarchyLevel(name: "\(site) \(profile.split(separator: " ")[0]) Team", arn: arn("agent-group", 0x300 + i % 12)),
             ]
             agents.append(AgentProfile(
                 username: "\(first[i]).\(last[i])", arn: arn("agent", i + 1),
                 routingProfile: profile, routingProfileARN: arn("routing-profile", 0x10 + i % profiles.count),
-                hierarchy: hierarchy))
+                hierarchy: hierarchy, device: devices[i * 7 % devices.count]))
         }
         self.agents = agents
     }
@@ -73,4 +81,12 @@ struct AgentProfile {
     var routingProfileARN: String
     /// Levels 1-2 (site, team); levels 3 to 5 are null, as in the real records. Nil writes `"HierarchyGroups":null`.
     var hierarchy: [HierarchyLevel]?
+    /// `Agent.DeviceInfo`.
+    var device: AgentDevice
+}
+
+struct AgentDevice {
+    var operatingSystem: String
+    var platformName: String
+    var platformVersion: String
 }

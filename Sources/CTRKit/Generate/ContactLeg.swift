@@ -17,8 +17,12 @@ struct ContactLeg {
     var customerAddress: String
     var systemAddress: String
     var transferCompleted: Int64?
-    var transferredTo: String?
+    var transferredTo: TransferDestination?
     var agentConnectionAttempts: Int
+    /// `DisconnectDetails.PotentialDisconnectIssue`: the key is written only when set, as Connect does.
+    var potentialDisconnectIssue: String?
+    /// A `References` entry the agent attached (a link to the CRM case); most legs have none.
+    var caseReference: String?
     /// Sorted by key in byte order, as Connect writes them.
     var attributes: [(key: String, value: String)]
     /// Whether the call was recorded (an agent talked to the customer).
@@ -62,12 +66,25 @@ struct QueueVisit {
     var duration: Int64?
 }
 
+/// Where `TransferredToEndpoint` points.
+enum TransferDestination {
+    /// A cold transfer to an outside number.
+    case externalNumber(String)
+    /// A quick-connect transfer inside the instance: Connect writes the endpoint with a null address.
+    case insideInstance
+}
+
 /// `Agent`: present whenever an agent was involved, even one the customer never reached.
 struct AgentVisit {
     var agent: AgentProfile
     var connectedToAgent: Int64?
     var interaction: Int64 = 0
     var customerHold: Int64 = 0
+    /// `AgentInitiatedHoldDuration`: every hold here is one the agent started, so it equals `customerHold`.
+    var agentInitiatedHold: Int64 = 0
+    /// `QualityMetrics.Agent.Audio`: a score Connect computes in single precision, and what lowered it.
+    var audioQuality: Float?
+    var qualityIssues: [String] = []
     var numberOfHolds: Int = 0
     var longestHold: Int64 = 0
     var afterContactWorkStart: Int64?

@@ -30,12 +30,17 @@ struct DeliveryPlanner {
     static let conflictChance = 0.004
     /// Multi-leg journeys where one leg (the parent or the child) never arrives.
     static let missingLinkChance = 0.03
+    /// Queue transfers whose next leg is not in the export (it went to another stream, or
+    /// arrives after the export ends): the transferred leg keeps its `NextContactId`.
+    static let missingTransferTargetChance = 0.08
 
     /// Appends the journey's deliveries; returns the index of the leg that never arrives, if any.
     @discardableResult
     func plan(_ journey: Journey, _ rng: inout SplitMix64, into deliveries: inout [Delivery]) -> Int? {
         var missing: Int?
-        if journey.legs.count > 1 && rng.chance(Self.missingLinkChance) {
+        if journey.scenario == .queueTransfer && rng.chance(Self.missingTransferTargetChance) {
+            missing = journey.legs.count - 1
+        } else if journey.legs.count > 1 && rng.chance(Self.missingLinkChance) {
             missing = rng.chance(0.6) ? 0 : journey.legs.count - 1
         }
         for (index, leg) in journey.legs.enumerated() where index != missing {

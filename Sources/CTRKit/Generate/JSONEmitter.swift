@@ -93,6 +93,14 @@ struct JSONEmitter {
         needsComma = true
     }
 
+    /// A finite number as Swift writes it: the shortest text that reads back as the same
+    /// `Double`, the same on every platform (Swift's own algorithm, not the C library's).
+    mutating func double(_ value: Double) {
+        separate()
+        appendRaw(value.description)
+        needsComma = true
+    }
+
     /// `2024-03-04T10:00:00Z`, or `2024-03-04T10:00:00.123Z` when the time has milliseconds.
     mutating func timestamp(_ epochMilliseconds: Int64?) {
         guard let ms = epochMilliseconds else { return null() }

@@ -6,8 +6,14 @@ public enum JourneyScenario: String, CaseIterable, Sendable {
     case agentTransfer
     /// Inbound, queued, the customer hung up before an agent answered.
     case abandoned
-    /// Inbound, queued, the customer asked to be called back (a CALLBACK leg).
+    /// Inbound, queued, the customer asked to be called back (agent first: a CALLBACK leg,
+    /// and a retry leg for each attempt the customer did not answer, up to two).
     case callback
+    /// Inbound, queued, a customer-first callback: a CALLBACK_CUSTOMER_FIRST_QUEUED leg waits
+    /// in the callback queue, then hands over to a CALLBACK_CUSTOMER_FIRST_DIALED leg that
+    /// dials the customer and, once they answer, queues for an agent (a second dial when the
+    /// first goes unanswered).
+    case customerFirstCallback
     /// Inbound, queued, moved to another queue by a flow (a QUEUE_TRANSFER leg).
     case queueTransfer
     /// An agent called the customer (OUTBOUND: a queue with no enqueue time).
@@ -15,28 +21,33 @@ public enum JourneyScenario: String, CaseIterable, Sendable {
     /// Inbound, handled by the IVR alone: no queue, no agent.
     case ivrOnly
 
-    /// Share of journeys, tuned so 100,000 journeys make about 120,000 legs (self-service is common).
+    /// Share of journeys, tuned so 100,000 journeys make about 125,000 legs (self-service is common).
     var weight: Double {
         switch self {
-        case .answered: return 0.42
+        case .answered: return 0.40
         case .agentTransfer: return 0.06
         case .abandoned: return 0.12
         case .callback: return 0.08
+        case .customerFirstCallback: return 0.04
         case .queueTransfer: return 0.05
-        case .outbound: return 0.09
-        case .ivrOnly: return 0.18
+        case .outbound: return 0.08
+        case .ivrOnly: return 0.17
         }
     }
 }
 
-/// What happened to a callback leg.
+/// What happened to one agent-first callback attempt (a CALLBACK leg).
 enum CallbackOutcome: CaseIterable {
     /// Agent whisper, then the customer answered and heard the outbound whisper.
     case answered
-    /// An agent accepted it (the leg is dequeued) but the customer never picked up.
+    /// An agent accepted it (the leg is dequeued) but the customer never picked up: Connect
+    /// retries in a new CALLBACK leg while the Transfer to queue block allows.
     case notConnected
     /// Nobody took it before it expired in the callback queue.
     case expired
+
+    /// Shares per attempt: most customers answer, about one in five does not pick up.
+    static let weights: [Double] = [0.68, 0.22, 0.10]
 }
 
 /// One customer journey: its legs in the order Connect created them.
@@ -63,7 +74,7 @@ struct JourneyFactory {
             answer(&leg, at: queueUp(&leg, in: inboundQueue(&rng), &rng), &rng)
             if rng.chance(0.04) {
                 // Cold transfer to an outside number: no new leg is created.
-                leg.transferredTo = Self.phoneNumber(&rng)
+                leg.transferredTo = .externalNumber(Self.phoneNumber(&rng))
                 leg.transferCompleted = leg.disconnect
             }
             legs = [leg]
@@ -73,6 +84,7 @@ struct JourneyFactory {
             answer(&first, at: queueUp(&first, in: queue, &rng), &rng)
             var second = child(of: first, method: "TRANSFER", at: first.disconnect, &rng)
             first.transferCompleted = first.disconnect
+            first.transferredTo = .insideInstance
             first.disconnectReason = "AGENT_DISCONNECT"
             first.nextContactId = second.contactId
             settle(&second, in: otherQueue(than: queue, &rng), answerChance: 0.9, &rng)
@@ -82,15 +94,21 @@ struct JourneyFactory {
             abandon(&leg, at: queueUp(&leg, in: inboundQueue(&rng), &rng), &rng)
             legs = [leg]
         case .callback:
-            legs = callbackJourney(start: start, customer: customer, profile: profile, &rng)
+            legs = agentFirstCallback(start: start, customer: customer, profile: profile, &rng)
+        case .customerFirstCallback:
+            legs = customerFirstCallback(start: start, customer: customer, profile: profile, &rng)
         case .queueTransfer:
             var first = inbound(start: start, customer: customer, profile: profile, &rng)
             let queue = inboundQueue(&rng)
             let enqueue = queueUp(&first, in: queue, &rng)
-            let moved = enqueue + rng.seconds(mean: 150, 30...900) * 1000
+            // The customer queue flow moves the caller on after a wait, or at once when the
+            // queue is closed or full (a transfer well under the service-level threshold).
+            let wait = rng.chance(0.15) ? rng.int64(2...15) : rng.seconds(mean: 150, 30...900)
+            let moved = enqueue + wait * 1000
             leaveQueue(&first, at: moved, reason: "CONTACT_FLOW_DISCONNECT", &rng)
             var second = child(of: first, method: "QUEUE_TRANSFER", at: moved, &rng)
-            first.transferCompleted = moved
+            // Connect sets the transfer time on some queue transfers only.
+            if rng.chance(0.6) { first.transferCompleted = moved }
             first.nextContactId = second.contactId
             settle(&second, in: otherQueue(than: queue, &rng), answerChance: 0.85, &rng)
             legs = [first, second]
@@ -109,53 +127,129 @@ struct JourneyFactory {
 
     // MARK: - Scenarios with several steps
 
-    private func callbackJourney(start: Int64, customer: String, profile: CallerProfile, _ rng: inout SplitMix64) -> [ContactLeg] {
+    /// Agent first: the agent accepts the callback, hears the agent whisper, then Connect
+    /// dials the customer. An attempt the customer does not answer is retried in a new
+    /// CALLBACK leg (`PreviousContactId` = the failed leg), at most twice, each after the
+    /// block's minimum time between attempts.
+    private func agentFirstCallback(start: Int64, customer: String, profile: CallerProfile, _ rng: inout SplitMix64) -> [ContactLeg] {
+        var legs = [requestCallback(start: start, customer: customer, profile: profile, &rng)]
+        // The initial delay of the transfer-to-queue block: the callback is created, then queued.
+        var delay = rng.int64(0...150) * 1000
+        for attempt in 1...Self.agentFirstAttempts {
+            var callback = callbackLeg(after: &legs[legs.count - 1], method: "CALLBACK", &rng)
+            let dequeue = queueCallback(&callback, delay: delay, &rng)
+            let outcome = CallbackOutcome.allCases[rng.weighted(CallbackOutcome.weights)]
+            switch outcome {
+            case .answered:
+                let customerAnswered = dequeue + rng.int64(5...20) * 1000
+                let connected = customerAnswered + rng.int64(5...20) * 1000
+                callback.connectedToSystem = customerAnswered
+                talk(&callback, agent: pickAgent(&rng), connected: connected, &rng)
+                callback.agentConnectionAttempts = 1
+            case .notConnected:
+                var agent = AgentVisit(agent: pickAgent(&rng))
+                callback.disconnect = dequeue + rng.int64(25...60) * 1000
+                agent.afterContactWorkStart = callback.disconnect
+                agent.afterContactWorkEnd = callback.disconnect + rng.int64(3...30) * 1000
+                callback.agent = agent
+                callback.agentConnectionAttempts = 1
+                callback.disconnectReason = "OTHER"
+                callback.lastUpdate = agent.afterContactWorkEnd! + rng.int64(1...30) * 1000
+            case .expired:
+                callback.disconnect = dequeue
+                callback.disconnectReason = "OTHER"
+                callback.lastUpdate = dequeue + rng.int64(1...30) * 1000
+            }
+            legs.append(callback)
+            guard outcome == .notConnected, attempt < Self.agentFirstAttempts else { break }
+            delay = rng.int64(60...600) * 1000
+        }
+        return legs
+    }
+
+    /// The first attempt and at most two retries ("Maximum number of retries" = 2).
+    static let agentFirstAttempts = 3
+
+    /// Customer first: the queued leg waits its turn in the callback queue without an agent,
+    /// then hands over to a dialled leg. The customer who answers hears the outbound flow
+    /// and is queued again, at the front, for the next agent (no whisper gap); a dial nobody
+    /// answers is never queued and is followed by one more dial after a pause.
+    private func customerFirstCallback(start: Int64, customer: String, profile: CallerProfile, _ rng: inout SplitMix64) -> [ContactLeg] {
+        var legs = [requestCallback(start: start, customer: customer, profile: profile, &rng)]
+        var queued = callbackLeg(after: &legs[0], method: "CALLBACK_CUSTOMER_FIRST_QUEUED", &rng)
+        let dequeue = queueCallback(&queued, delay: rng.int64(0...150) * 1000, &rng)
+        queued.disconnect = dequeue
+        queued.disconnectReason = "OTHER"
+        queued.lastUpdate = dequeue + rng.int64(1...30) * 1000
+        legs.append(queued)
+        // Now and then the callback expires in the queue before its turn: nobody is dialled.
+        guard !rng.chance(0.03) else { return legs }
+
+        var dial = dequeue
+        for attempt in 1...Self.customerFirstDials {
+            var dialed = callbackLeg(after: &legs[legs.count - 1], method: "CALLBACK_CUSTOMER_FIRST_DIALED", at: dial, &rng)
+            let ringing = rng.int64(5...30) * 1000
+            if rng.chance(0.72) {
+                dialed.connectedToSystem = dial + ringing
+                let enqueue = dial + ringing + rng.int64(5...15) * 1000
+                dialed.queue = QueueVisit(queue: center.callbackQueue, enqueue: enqueue, dequeue: nil, duration: nil)
+                let connected = enqueue + rng.seconds(mean: 25, 1...300) * 1000
+                leaveQueue(&dialed, at: connected, reason: rng.chance(0.55) ? "CUSTOMER_DISCONNECT" : "AGENT_DISCONNECT", &rng)
+                talk(&dialed, agent: pickAgent(&rng), connected: connected, &rng)
+                dialed.agentConnectionAttempts = 1
+                legs.append(dialed)
+                break
+            }
+            // Rang out: like an outbound leg, it names its queue but was never queued.
+            dialed.queue = QueueVisit(queue: center.callbackQueue, enqueue: nil, dequeue: nil, duration: 0)
+            dialed.disconnect = dial + ringing + rng.int64(15...30) * 1000
+            dialed.disconnectReason = "OTHER"
+            dialed.lastUpdate = dialed.disconnect + rng.int64(1...30) * 1000
+            legs.append(dialed)
+            guard attempt < Self.customerFirstDials else { break }
+            dial = dialed.disconnect + rng.int64(60...300) * 1000
+        }
+        return legs
+    }
+
+    /// A first dial and one more when it goes unanswered.
+    static let customerFirstDials = 2
+
+    /// The inbound leg of a callback request: the customer waits, hears the callback offer
+    /// and presses 1; the flow then hangs up.
+    private func requestCallback(start: Int64, customer: String, profile: CallerProfile, _ rng: inout SplitMix64) -> ContactLeg {
         var first = inbound(start: start, customer: customer, profile: profile, &rng)
         let enqueue = queueUp(&first, in: inboundQueue(&rng), &rng)
-        // The customer waits, hears the callback offer and presses 1; the flow then hangs up.
         let requested = enqueue + rng.seconds(mean: 100, 20...600) * 1000
         leaveQueue(&first, at: requested, reason: "CONTACT_FLOW_DISCONNECT", &rng)
         first.setAttribute("callbackNumber", customer)
+        first.setAttribute("callbackOffered", "true")
+        return first
+    }
 
-        var callback = child(of: first, method: "CALLBACK", at: requested, &rng)
-        first.nextContactId = callback.contactId
-        callback.connectedToSystem = nil
-        callback.systemAddress = ContactCenter.outboundCallerId
-        // The initial delay of the transfer-to-queue block: the callback is created, then queued.
-        let delay = rng.int64(0...150) * 1000
-        let enqueueCallback = requested + delay
-        let dequeue = enqueueCallback + rng.seconds(mean: 420, 20...3000) * 1000
-        var visit = QueueVisit(queue: center.callbackQueue, enqueue: enqueueCallback, dequeue: dequeue, duration: nil)
-        // Like AWS's own queued-callback example, Duration often counts the initial delay too.
-        visit.duration = (rng.chance(0.7) ? dequeue - requested : dequeue - enqueueCallback) / 1000
+    /// A callback leg created from `parent` when it ended (or at `time`), linked both ways;
+    /// Connect places callbacks from its outbound caller id and reaches the customer later, if at all.
+    private func callbackLeg(after parent: inout ContactLeg, method: String, at time: Int64? = nil, _ rng: inout SplitMix64) -> ContactLeg {
+        var leg = child(of: parent, method: method, at: time ?? parent.disconnect, &rng)
+        parent.nextContactId = leg.contactId
+        leg.connectedToSystem = nil
+        leg.systemAddress = ContactCenter.outboundCallerId
+        return leg
+    }
+
+    /// Queues a callback leg in the callback queue `delay` after it was created; returns
+    /// the dequeue time. `Queue.Duration` is counted both ways seen in exports: from the
+    /// leg's initiation, so it includes the delay (AWS's corrected queued-callback example),
+    /// or from the enqueue (the data model's definition).
+    private func queueCallback(_ leg: inout ContactLeg, delay: Int64, _ rng: inout SplitMix64) -> Int64 {
+        let enqueue = leg.initiation + delay
+        let dequeue = enqueue + rng.seconds(mean: 420, 20...3000) * 1000
+        var visit = QueueVisit(queue: center.callbackQueue, enqueue: enqueue, dequeue: dequeue, duration: nil)
+        visit.duration = (rng.chance(0.6) ? dequeue - leg.initiation : dequeue - enqueue) / 1000
         if rng.chance(0.01) { visit.duration = nil }
-
-        let outcomes: [Double] = [0.75, 0.10, 0.15]
-        switch CallbackOutcome.allCases[rng.weighted(outcomes)] {
-        case .answered:
-            let customerAnswered = dequeue + rng.int64(5...20) * 1000
-            let connected = customerAnswered + rng.int64(5...20) * 1000
-            callback.connectedToSystem = customerAnswered
-            callback.queue = visit
-            talk(&callback, agent: pickAgent(&rng), connected: connected, &rng)
-            callback.agentConnectionAttempts = 1
-        case .notConnected:
-            callback.queue = visit
-            var agent = AgentVisit(agent: pickAgent(&rng))
-            callback.disconnect = dequeue + rng.int64(25...60) * 1000
-            agent.afterContactWorkStart = callback.disconnect
-            agent.afterContactWorkEnd = callback.disconnect + rng.int64(3...30) * 1000
-            callback.agent = agent
-            callback.agentConnectionAttempts = 1
-            callback.disconnectReason = "OTHER"
-            callback.lastUpdate = agent.afterContactWorkEnd! + rng.int64(1...30) * 1000
-        case .expired:
-            callback.queue = visit
-            callback.disconnect = dequeue
-            callback.disconnectReason = "OTHER"
-            callback.lastUpdate = dequeue + rng.int64(1...30) * 1000
-        }
-        return [first, callback]
+        leg.queue = visit
+        leg.disconnect = dequeue
+        return dequeue
     }
 
     private func outbound(start: Int64, customer: String, _ rng: inout SplitMix64) -> ContactLeg {
@@ -229,6 +323,8 @@ struct JourneyFactory {
         let wait = rng.chance(0.3) ? rng.int64(1...4) : rng.seconds(mean: 110, 5...1200)
         leaveQueue(&leg, at: enqueue + wait * 1000, reason: "CUSTOMER_DISCONNECT", &rng)
         leg.lastUpdate = leg.disconnect + rng.int64(1...30) * 1000
+        // After a longer wait Connect had sometimes offered the call to an agent who missed it.
+        if wait > 30 && rng.chance(0.25) { leg.agentConnectionAttempts = rng.int(1...2) }
     }
 
     /// Dequeues the leg; it disconnects then too unless an agent talks to the customer.
@@ -255,13 +351,20 @@ struct JourneyFactory {
                 visit.customerHold += hold
                 visit.longestHold = max(visit.longestHold, hold)
             }
+            visit.agentInitiatedHold = visit.customerHold
         }
+        // Connect scores the agent's audio from 1 to 5; a poor score names what lowered it.
+        let score = rng.chance(0.9) ? rng.int(400...496) : rng.int(180...399)
+        visit.audioQuality = Float(score) / 100
+        if score < 400 { visit.qualityIssues = [rng.pick(["HighPacketLoss", "HighRoundTripTime", "HighJitterBuffer"])] }
+        if rng.chance(0.02) { leg.potentialDisconnectIssue = rng.pick(["AGENT_CONNECTIVITY_ISSUE", "AGENT_DEVICE_ISSUE"]) }
+        if rng.chance(0.06) { leg.caseReference = "https://crm.example.com/cases/CS-\(rng.int(100_000...999_999))" }
         leg.disconnect = connected + (visit.interaction + visit.customerHold) * 1000
         visit.afterContactWorkStart = leg.disconnect
         visit.afterContactWorkEnd = leg.disconnect + rng.seconds(mean: 35, 3...300) * 1000
         leg.agent = visit
-        // Recording is switched on per flow; fewer than half the handled calls pass through one that records.
-        leg.recorded = rng.chance(0.4)
+        // Recording is switched on per flow; about half the handled calls pass through one that records.
+        leg.recorded = rng.chance(0.55)
         if leg.disconnectReason == nil { leg.disconnectReason = rng.chance(0.55) ? "CUSTOMER_DISCONNECT" : "AGENT_DISCONNECT" }
         leg.lastUpdate = visit.afterContactWorkEnd! + rng.int64(1...60) * 1000
         // Now and then a copy carries a millisecond timestamp.
