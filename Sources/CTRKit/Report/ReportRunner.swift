@@ -71,6 +71,17 @@ public struct ReportRunner {
 
     @discardableResult
     public func run(_ report: ReportDefinition, parameters: ReportParameters, in db: Database, to writer: RowWriter) throws -> Int {
+        try run(report.sql, path: report.path, parameters: parameters, in: db, to: writer)
+    }
+
+    /// Runs a helper query of the catalog (`_nightly.sql`) with the report options.
+    @discardableResult
+    public func runHelper(_ file: String, parameters: ReportParameters, in db: Database, to writer: RowWriter) throws -> Int {
+        let query = try catalog.helperQuery(file)
+        return try run(query.sql, path: query.path, parameters: parameters, in: db, to: writer)
+    }
+
+    private func run(_ sql: String, path: String, parameters: ReportParameters, in db: Database, to writer: RowWriter) throws -> Int {
         guard let zone = TimeZone(identifier: parameters.timeZone) else { throw ReportError.badTimeZone(parameters.timeZone) }
         let bucketer = IntervalBucketer(interval: parameters.interval, timeZone: zone)
         let range = try parameters.range()
@@ -103,7 +114,7 @@ public struct ReportRunner {
             }
         }
         ReportFunctions.registerLabel(in: db, bucketer: bucketer, totalStart: totalStart)
-        return try run(report.sql, path: report.path, arguments: StatementArguments(arguments), in: db, to: writer)
+        return try run(sql, path: path, arguments: StatementArguments(arguments), in: db, to: writer)
     }
 
     /// `ctrdb chain`: the journey that `contactId` belongs to, one row per leg (`_chain.sql`).
