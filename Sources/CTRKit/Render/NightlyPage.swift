@@ -321,7 +321,7 @@ enum PageShell {
     code{font-size:.92em;overflow-wrap:anywhere}\
     tr.flag>*{background:#fff6e5}\
     small{color:#555;font-weight:normal}\
-    @media (max-width:480px){body{padding:10px;font-size:14px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile .v{font-size:1.25em}}\
+    @media (max-width:480px){body{padding:10px;font-size:14px}svg text{font-size:14px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile .v{font-size:1.25em}}\
     @media print{@page{size:A4;margin:12mm}body{max-width:none;padding:0;font-size:10pt}\
     .charts{grid-template-columns:1fr 1fr}details::details-content{content-visibility:visible;display:block}\
     summary{list-style:none;color:inherit}section.queue{break-before:page}h2,h3,figcaption{break-after:avoid}\

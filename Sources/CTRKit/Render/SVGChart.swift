@@ -45,7 +45,7 @@ struct SVGChart {
 
     static let width = 480.0
     static let height = 220.0
-    static let plot = (left: 44.0, right: 472.0, top: 12.0, bottom: 194.0)
+    static let plot = (left: 50.0, right: 472.0, top: 12.0, bottom: 194.0)
 
     /// The largest value the axis must show: every bar, point and rule.
     var dataMax: Double {
@@ -58,8 +58,8 @@ struct SVGChart {
     }
 
     func render() -> String {
-        let ticks = fixedMax.map { AxisTicks(upTo: max($0, dataMax)) } ?? AxisTicks(upTo: dataMax)
-        let y = LinearScale(domain: 0...ticks.top, range: SVGChart.plot.bottom...SVGChart.plot.top)
+        let ticks = fixedMax.map { AxisTicks(upTo: max($0, dataMax)) } ?? AxisTicks(upTo: dataMax, inMinutes: minutesAxis)
+        let y = LinearScale(domain: 0...ticks.top, range: (SVGChart.plot.bottom, SVGChart.plot.top))
         let slots = SlotScale(count: slotLabels.count, range: SVGChart.plot.left...SVGChart.plot.right)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(SVGChart.width)) \(Int(SVGChart.height))\""
             + " width=\"100%\" role=\"img\" aria-label=\"\(HTML.escape(summary))\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#444\">"
@@ -69,24 +69,24 @@ struct SVGChart {
         for rule in rules { svg += drawRule(rule, y: y) }
         for line in lines { svg += drawLine(line, y: y, slots: slots) }
         if !hasData {
-            svg += "<text x=\"\(SVGChart.width / 2)\" y=\"\(SVGChart.height / 2)\" text-anchor=\"middle\">nothing to measure</text>"
+            svg += "<text x=\"\(coord(SVGChart.width / 2))\" y=\"\(coord(SVGChart.height / 2))\" text-anchor=\"middle\">nothing to measure</text>"
         }
         return svg + "</svg>"
     }
 
     private func axes(ticks: AxisTicks, y: LinearScale, slots: SlotScale) -> String {
-        let p = SVGChart.plot
+        let (left, right, bottom) = (coord(SVGChart.plot.left), coord(SVGChart.plot.right), coord(SVGChart.plot.bottom))
         var out = "<g stroke=\"#e3e3e3\">"
-        for tick in ticks.values { out += "<line x1=\"\(p.left)\" x2=\"\(p.right)\" y1=\"\(coord(y(tick)))\" y2=\"\(coord(y(tick)))\"/>" }
+        for tick in ticks.values { out += "<line x1=\"\(left)\" x2=\"\(right)\" y1=\"\(coord(y(tick)))\" y2=\"\(coord(y(tick)))\"/>" }
         out += "</g><g text-anchor=\"end\">"
         for tick in ticks.values {
-            out += "<text x=\"\(p.left - 4)\" y=\"\(coord(y(tick) + 4))\">\(HTML.escape(axisLabel(tick)))</text>"
+            out += "<text x=\"\(coord(SVGChart.plot.left - 4))\" y=\"\(coord(y(tick) + 4))\">\(HTML.escape(axisLabel(tick)))</text>"
         }
         out += "</g><g text-anchor=\"middle\">"
         for index in slots.labelled {
-            out += "<text x=\"\(coord(slots.center(index)))\" y=\"\(p.bottom + 16)\">\(HTML.escape(slotLabels[index]))</text>"
+            out += "<text x=\"\(coord(slots.center(index)))\" y=\"\(coord(SVGChart.plot.bottom + 16))\">\(HTML.escape(slotLabels[index]))</text>"
         }
-        return out + "</g><line x1=\"\(p.left)\" x2=\"\(p.right)\" y1=\"\(p.bottom)\" y2=\"\(p.bottom)\" stroke=\"#888\"/>"
+        return out + "</g><line x1=\"\(left)\" x2=\"\(right)\" y1=\"\(bottom)\" y2=\"\(bottom)\" stroke=\"#888\"/>"
     }
 
     private func drawBars(_ series: Bars, y: LinearScale, slots: SlotScale) -> String {
@@ -121,17 +121,20 @@ struct SVGChart {
     }
 
     private func drawRule(_ rule: Rule, y: LinearScale) -> String {
-        let p = SVGChart.plot
+        let (left, right) = (coord(SVGChart.plot.left), coord(SVGChart.plot.right))
         let at = coord(y(rule.value))
-        return "<g stroke=\"\(rule.color)\" fill=\"\(rule.color)\"><line x1=\"\(p.left)\" x2=\"\(p.right)\" y1=\"\(at)\" y2=\"\(at)\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/>"
-            + "<text x=\"\(p.right)\" y=\"\(coord(y(rule.value) - 4))\" text-anchor=\"end\" stroke=\"none\">\(HTML.escape(rule.label))</text></g>"
+        return "<g stroke=\"\(rule.color)\" fill=\"\(rule.color)\"><line x1=\"\(left)\" x2=\"\(right)\" y1=\"\(at)\" y2=\"\(at)\" stroke-dasharray=\"6 4\" stroke-width=\"1.5\"/>"
+            + "<text x=\"\(right)\" y=\"\(coord(y(rule.value) - 4))\" text-anchor=\"end\" stroke=\"none\">\(HTML.escape(rule.label))</text></g>"
     }
+
+    /// Waits beyond five minutes read better in minutes, and their labels stay short.
+    var minutesAxis: Bool { unit == .seconds && dataMax > 300 }
 
     private func axisLabel(_ value: Double) -> String {
         switch unit {
         case .count: return Figures.trimmed(value, digits: 2)
         case .percent: return Figures.trimmed(value, digits: 1) + "%"
-        case .seconds: return Figures.trimmed(value, digits: 1) + " s"
+        case .seconds: return minutesAxis ? Figures.trimmed(value / 60, digits: 1) + " min" : Figures.trimmed(value, digits: 1) + " s"
         }
     }
 
@@ -139,15 +142,15 @@ struct SVGChart {
     private func coord(_ value: Double) -> String { Figures.trimmed(value, digits: 1) }
 }
 
-/// A linear map from values to positions (the range may run downwards, as SVG's y does).
+/// A linear map from values to positions; the range may run downwards, as SVG's y does.
 struct LinearScale {
     var domain: ClosedRange<Double>
-    var range: ClosedRange<Double>
+    var range: (start: Double, end: Double)
 
     func callAsFunction(_ value: Double) -> Double {
         let span = domain.upperBound - domain.lowerBound
-        guard span > 0 else { return range.lowerBound }
-        return range.lowerBound + (value - domain.lowerBound) / span * (range.upperBound - range.lowerBound)
+        guard span > 0 else { return range.start }
+        return range.start + (value - domain.lowerBound) / span * (range.end - range.start)
     }
 }
 
@@ -177,7 +180,12 @@ struct AxisTicks {
     var values: [Double]
     var top: Double { values.last ?? 1 }
 
-    init(upTo maximum: Double) {
+    /// With `inMinutes`, the steps are whole minutes (and the values still seconds).
+    init(upTo maximum: Double, inMinutes: Bool = false) {
+        if inMinutes {
+            values = AxisTicks(upTo: maximum / 60).values.map { $0 * 60 }
+            return
+        }
         let target = maximum.isFinite && maximum > 0 ? maximum : 1
         var magnitude = 1.0
         while magnitude * 10 <= target / 5 { magnitude *= 10 }

@@ -147,7 +147,12 @@ import TestSupport
             try DayPack(directory: out).write(day: "2026-03-12", files: files("2026-03-12", version: "1"))
         } throws: { error in
             let message = (error as? LocalizedError)?.errorDescription ?? ""
-            return message == "cannot write the report pack at \(out): Not a directory (choose a folder you can write to)"
+            return message == "cannot write the report pack at \(out): \(file) is not a folder (choose a folder you can write to)"
+        }
+        #expect {
+            try DayPack(directory: file + "/deeper/packs").write(day: "2026-03-12", files: [:])
+        } throws: { error in
+            (error as? LocalizedError)?.errorDescription?.hasPrefix("cannot write the report pack at \(file)/deeper/packs: ") == true
         }
         #expect(throws: PackError.invalidDay("2026-3-12")) {
             try DayPack(directory: folder.path).write(day: "2026-3-12", files: [:])

@@ -70,6 +70,20 @@ struct PNGImage {
         self.pixels = pixels
     }
 
+    /// The left `columns` of the image (a narrow viewport's part of a wider screenshot).
+    func leftColumns(_ columns: Int) -> PNGImage {
+        let kept = min(columns, width)
+        var pixels: [UInt32] = []
+        for row in 0..<height { pixels += self.pixels[(row * width)..<(row * width + kept)] }
+        return PNGImage(width: kept, height: height, pixels: pixels)
+    }
+
+    private init(width: Int, height: Int, pixels: [UInt32]) {
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
     /// The share of pixels that differ from the most common colour (the background).
     var nonBackgroundShare: Double {
         var counts: [UInt32: Int] = [:]

@@ -20,21 +20,22 @@ import Testing
         #expect(AxisTicks(upTo: 123).values == [0, 50, 100, 150])
         #expect(AxisTicks(upTo: 1840).values == [0, 500, 1000, 1500, 2000])
         #expect(AxisTicks(upTo: 0.3).values == [0, 1], "no fractional gridline")
+        #expect(AxisTicks(upTo: 1790, inMinutes: true).values == [0, 600, 1200, 1800], "steps of 10 minutes")
     }
 
     @Test func linearScaleMapsTheDomainOntoAnInvertedRange() {
-        let y = LinearScale(domain: 0...50, range: 194...12)
+        let y = LinearScale(domain: 0...50, range: (194, 12))
         #expect(y(0) == 194)
         #expect(y(50) == 12)
         #expect(y(25) == 103)
-        #expect(LinearScale(domain: 0...0, range: 194...12)(7) == 194, "an empty domain maps to the baseline")
+        #expect(LinearScale(domain: 0...0, range: (194, 12))(7) == 194, "an empty domain maps to the baseline")
     }
 
     @Test func slotsSplitThePlotAndLabelAboutSixOfThem() {
-        let slots = SlotScale(count: 4, range: 44...472)
-        #expect(slots.slotWidth == 107)
-        #expect(slots.center(0) == 97.5)
-        #expect(slots.barLeft(1) == 44 + 107 + 107 * 0.1)
+        let slots = SlotScale(count: 4, range: 50...472)
+        #expect(slots.slotWidth == 105.5)
+        #expect(slots.center(0) == 102.75)
+        #expect(slots.barLeft(1) == 50 + 105.5 + 105.5 * 0.1)
         #expect(SlotScale(count: 24, range: 0...1).labelled == [0, 4, 8, 12, 16, 20])
         #expect(SlotScale(count: 96, range: 0...1).labelled == [0, 16, 32, 48, 64, 80])
         #expect(SlotScale(count: 3, range: 0...1).labelled == [0, 1, 2])
@@ -44,15 +45,19 @@ import Testing
     @Test func barsRiseFromTheBaselineInProportion() {
         let svg = chart(bars: [.init(name: "Queued", color: "#111111", values: [10, 5, 0, 10])]).render()
         // top 10 -> the axis runs 0...10: a bar of 10 fills the plot (194 - 12), one of 5 half of it
-        #expect(svg.contains("<g fill=\"#111111\"><rect x=\"54.7\" y=\"12\" width=\"85.6\" height=\"182\"/><rect x=\"161.7\" y=\"103\" width=\"85.6\" height=\"91\"/>"))
+        #expect(svg.contains("<g fill=\"#111111\"><rect x=\"60.6\" y=\"12\" width=\"84.4\" height=\"182\"/><rect x=\"166.1\" y=\"103\" width=\"84.4\" height=\"91\"/>"))
         #expect(occurrences("<rect", in: svg) == 3, "a zero draws no bar")
+        // gridlines every 2 from 0 to 10, labelled beside the axis
+        #expect(svg.contains("<line x1=\"50\" x2=\"472\" y1=\"121.2\" y2=\"121.2\"/>"))
+        #expect(svg.contains("<text x=\"46\" y=\"125.2\">4</text>") && svg.contains("<text x=\"46\" y=\"16\">10</text>"))
+        #expect(occurrences("<line x1=\"50\" x2=\"472\"", in: svg) == 7, "six gridlines and the baseline")
         #expect(svg.contains(">00:00</text>") && svg.contains(">03:00</text>"))
     }
 
     @Test func overlaidBarsShareTheScale() {
         let svg = chart(labels: ["a", "b"], bars: [.init(name: "Queued", color: "#111111", values: [8, 4]),
                                                    .init(name: "Abandoned", color: "#222222", values: [2, 0])]).render()
-        #expect(svg.contains("<g fill=\"#222222\"><rect x=\"65.4\" y=\"148.5\" width=\"171.2\" height=\"45.5\"/></g>"))
+        #expect(svg.contains("<g fill=\"#222222\"><rect x=\"71.1\" y=\"148.5\" width=\"168.8\" height=\"45.5\"/></g>"))
     }
 
     @Test func nilValuesBreakTheLineAndLonePointsAreDots() {
@@ -84,6 +89,9 @@ import Testing
         let percent = SVGChart(title: "t", summary: "s", slotLabels: ["a"], unit: .percent,
                                lines: [.init(name: "SL", color: "#000000", values: [40])], fixedMax: 100).render()
         #expect(percent.contains(">100%</text>"), "a percentage axis runs to 100 whatever the data")
+        let long = SVGChart(title: "t", summary: "s", slotLabels: ["a", "b"], unit: .seconds,
+                            lines: [.init(name: "Wait", color: "#000000", values: [1790, 90])]).render()
+        #expect(long.contains(">30 min</text>") && !long.contains(" s</text>"), "a long wait's axis is in minutes")
     }
 
     @Test func titlesLabelsAndNamesAreEscaped() {

@@ -21,11 +21,13 @@ enum SyntheticNightlyDay {
         var series: [QueueSeries] = []
         var totals = HeadlineFigures()
         var p90s: [Int] = []
+        var totalLevelWeight = 0.0
         for (queueIndex, queue) in queues.enumerated() {
             let size = Double(queueIndex % 4 + 1) * 15 * Double(intervalMinutes) / 60
             var intervals: [IntervalFigures] = []
             var figures = HeadlineFigures()
             var waits: [Int] = []
+            var levelWeight = 0.0
             for index in 0..<count {
                 let hour = Double(index * intervalMinutes) / 60
                 let demand = max(0, exp(-pow(hour - 10.5, 2) / 4) + 0.8 * exp(-pow(hour - 15, 2) / 5) - 0.05)
@@ -48,8 +50,10 @@ enum SyntheticNightlyDay {
                 allIntervals[index].abandoned += abandoned
                 allIntervals[index].callbacksRequested += requested
                 allIntervals[index].callbacksAnswered += answeredCallbacks
-                allIntervals[index].p50QueueS = max(allIntervals[index].p50QueueS ?? 0, p50 ?? 0)
-                allIntervals[index].p90QueueS = max(allIntervals[index].p90QueueS ?? 0, p90 ?? 0)
+                if let p50, let p90 {
+                    allIntervals[index].p50QueueS = max(allIntervals[index].p50QueueS ?? 0, p50)
+                    allIntervals[index].p90QueueS = max(allIntervals[index].p90QueueS ?? 0, p90)
+                }
                 allIntervals[index].serviceLevelPct = level.map { min(allIntervals[index].serviceLevelPct ?? 100, $0) } ?? allIntervals[index].serviceLevelPct
                 allIntervals[index].avgTimeToAgentS = interval.avgTimeToAgentS ?? allIntervals[index].avgTimeToAgentS
                 allIntervals[index].avgAgentWhisperS = interval.avgAgentWhisperS ?? allIntervals[index].avgAgentWhisperS
@@ -59,12 +63,14 @@ enum SyntheticNightlyDay {
                 figures.callbacksRequested += requested
                 figures.callbacksAnswered += answeredCallbacks
                 waits += p90.map { [$0] } ?? []
+                levelWeight += (level ?? 0) * Double(queued)
             }
             figures.contactsAnswered = figures.contactsQueued - figures.abandoned - figures.callbacksRequested
             if figures.contactsQueued > 0 {
                 let queued = Double(figures.contactsQueued)
                 figures.abandonRatePct = round2(100 * Double(figures.abandoned) / queued)
-                figures.serviceLevelPct = round2(100 - 30 * Double(figures.abandoned) / queued)
+                figures.serviceLevelPct = round2(levelWeight / queued)
+                totalLevelWeight += levelWeight
                 figures.answeredInSLPct = round2((figures.serviceLevelPct ?? 0) - 8.5)
                 figures.avgAnswerS = round2(Double(waits.reduce(0, +)) / Double(max(waits.count, 1)) / 3)
                 figures.p90QueueS = waits.max()
@@ -83,7 +89,7 @@ enum SyntheticNightlyDay {
         }
         let queued = Double(max(totals.contactsQueued, 1))
         totals.abandonRatePct = round2(100 * Double(totals.abandoned) / queued)
-        totals.serviceLevelPct = round2(100 - 30 * Double(totals.abandoned) / queued)
+        totals.serviceLevelPct = round2(totalLevelWeight / queued)
         totals.answeredInSLPct = round2((totals.serviceLevelPct ?? 0) - 8.5)
         totals.avgAnswerS = 23.45
         totals.p90QueueS = p90s.max()
