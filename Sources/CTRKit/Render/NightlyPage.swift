@@ -245,7 +245,8 @@ public enum NightlyPage {
             let command = check.exampleContactId.map { "<code>\(HTML.escape(chainCommand($0, database: day.database)))</code>" } ?? "–"
             let meaning = checkDescriptions[check.check].map { "<br><small>\($0)</small>" } ?? ""
             out += "<tr\(check.count > 0 ? " class=\"flag\"" : "")><th scope=\"row\">\(HTML.escape(check.check))\(meaning)</th>"
-                + "<td>\(check.count)</td><td>\(example)</td><td>\(command)</td></tr>"
+                + "<td data-label=\"Count\">\(check.count)</td><td data-label=\"Example\">\(example)</td>"
+                + "<td data-label=\"Journey\">\(command)</td></tr>"
         }
         return out + "</tbody></table></div></section>"
     }
@@ -290,7 +291,7 @@ enum PageShell {
     h1{font-size:1.6em;margin:0 0 4px}\
     h2{font-size:1.3em;margin:28px 0 10px;padding-bottom:4px;border-bottom:1px solid #ddd}\
     h3{font-size:1.1em;margin:24px 0 8px}\
-    h1,h2,h3,summary,figcaption,caption,th{overflow-wrap:anywhere}\
+    h1,h2,h3,summary,figcaption,caption{overflow-wrap:anywhere}\
     .meta,footer{color:#555}\
     .empty{font-size:1.2em;padding:16px;background:#f4f4f4;border-radius:6px}\
     .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(165px,1fr));gap:8px}\
@@ -315,13 +316,16 @@ enum PageShell {
     th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}\
     thead th{border-bottom:1px solid #bbb}\
     th:first-child{text-align:left}\
-    td{white-space:nowrap}\
-    table.quality td{white-space:normal}\
-    table.quality th{min-width:12em}\
+    td,tbody th{white-space:nowrap}\
+    table.quality td,table.quality th{white-space:normal}\
+    table.quality td+td,table.quality thead th+th+th{text-align:left}\
     code{font-size:.92em;overflow-wrap:anywhere}\
     tr.flag>*{background:#fff6e5}\
     small{color:#555;font-weight:normal}\
-    @media (max-width:480px){body{padding:10px;font-size:14px}svg text{font-size:14px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile .v{font-size:1.25em}}\
+    @media (max-width:480px){body{padding:10px;font-size:14px}svg text{font-size:14px}.tiles{grid-template-columns:repeat(2,minmax(0,1fr))}.tile .v{font-size:1.25em}\
+    table.quality,table.quality tbody,table.quality tr,table.quality th,table.quality td{display:block;text-align:left}\
+    table.quality thead{display:none}table.quality tr{padding:6px 0;border-bottom:1px solid #ddd}table.quality th,table.quality td{border:0;padding:1px 8px}\
+    table.quality td::before{content:attr(data-label) \": \";color:#555}}\
     @media print{@page{size:A4;margin:12mm}body{max-width:none;padding:0;font-size:10pt}\
     .charts{grid-template-columns:1fr 1fr}details::details-content{content-visibility:visible;display:block}\
     summary{list-style:none;color:inherit}section.queue{break-before:page}h2,h3,figcaption{break-after:avoid}\

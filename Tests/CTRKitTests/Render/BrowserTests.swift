@@ -5,8 +5,8 @@ import TestSupport
 
 /// The page in a real browser: Debian's headless Chromium takes screenshots at desktop and
 /// phone widths, and serialises the DOM it built (with a probe script, added only to a test
-/// copy, that measures every element against a 390 px viewport and posts what it found). Set CTRDB_SCREENSHOTS to a
-/// folder to keep the screenshots for a look.
+/// copy, that measures every element against a 390 px viewport and posts what it found).
+/// Set CTRDB_SCREENSHOTS to a folder to keep the page and its screenshots for a look.
 @Suite(.serialized) struct BrowserTests {
     private let day = SyntheticNightlyDay.make()
 
@@ -22,7 +22,11 @@ import TestSupport
     @Test func screenshotsAtDesktopAndPhoneWidthsAreNotBlank() throws {
         let chromium = try HeadlessChromium()
         let folder = try TemporaryFolder()
-        let page = try save(NightlyPage.render(day), in: folder)
+        let html = NightlyPage.render(day)
+        let page = try save(html, in: folder)
+        if let keep = ProcessInfo.processInfo.environment["CTRDB_SCREENSHOTS"] {
+            try html.write(toFile: keep + "/nightly.html", atomically: true, encoding: .utf8)
+        }
         for (width, height) in [(1280, 2200), (390, 2400)] {
             let png = try chromium.screenshot(page, width: width, height: height)
             if let keep = ProcessInfo.processInfo.environment["CTRDB_SCREENSHOTS"] {
