@@ -51,6 +51,16 @@ public struct DayPack: Sendable {
         return outcome
     }
 
+    /// The pack of a rendered day: the reports' CSVs (file name to bytes) with the
+    /// `summary.json` and `index.html` made from `day`.
+    @discardableResult
+    public func write(_ day: NightlyDay, reports: [String: [UInt8]]) throws -> Outcome {
+        var files = reports
+        files["summary.json"] = SummaryJSON.encode(day)
+        files["index.html"] = Array(NightlyPage.render(day).utf8)
+        return try write(day: day.day, files: files)
+    }
+
     /// The days of the packs in the folder, with their summaries' all-queues figures.
     public func listing() throws -> DayListing {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []

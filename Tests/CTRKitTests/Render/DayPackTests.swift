@@ -43,6 +43,18 @@ import TestSupport
         #expect(try hidden(out).isEmpty, "no staging folder left")
     }
 
+    @Test func aRenderedDayBringsItsSummaryAndPage() throws {
+        let folder = try TemporaryFolder()
+        let day = SyntheticNightlyDay.make()
+        let pack = DayPack(directory: folder.path)
+        #expect(try pack.write(day, reports: ["quality.csv": Array("check,count,example_contact_id\n".utf8)]) == .created)
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: folder.file("2026-03-12"))) == ["quality.csv", "summary.json", "index.html"])
+        let summary = try SummaryJSON.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder.file("2026-03-12/summary.json")))))
+        #expect(summary.headlines.count == day.headlines.count)
+        #expect(try String(contentsOfFile: folder.file("2026-03-12/index.html"), encoding: .utf8) == NightlyPage.render(day))
+        #expect(try pack.write(day, reports: ["quality.csv": Array("check,count,example_contact_id\n".utf8)]) == .unchanged)
+    }
+
     @Test func writingTheSameAgainChangesNoByte() throws {
         let folder = try TemporaryFolder()
         let pack = DayPack(directory: folder.path)
