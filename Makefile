@@ -9,7 +9,7 @@
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
-#   make deps     install the system libraries (libsqlite3-dev, zlib1g-dev) when missing
+#   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, chromium for the page tests) when missing
 #   make clean    remove build products and the sample database
 
 PREFIX ?= /usr/local
@@ -17,6 +17,8 @@ SWIFT ?= swift
 SAMPLE_DB ?= sample.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev
+# the nightly page's tests render it in Debian's headless Chromium
+SYSTEM_PACKAGES += chromium
 
 .PHONY: run test build release bench fuzz install deps clean
 
