@@ -76,7 +76,7 @@ public struct NightlyReport {
         let headline = try figures(day: day, interval: .total, in: db)
         var history: [String: [HeadlineFigures]] = [:]  // "" is all queues
         for offset in 1...max(1, parameters.historyDays) {
-            let earlier = try shift(day, by: -offset)
+            let earlier = try shift(day, by: -Int64(offset))
             for row in try figures(day: earlier, interval: .total, in: db) {
                 history[row.queue ?? "", default: []].append(row.headline)
             }
