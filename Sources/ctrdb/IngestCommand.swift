@@ -19,6 +19,9 @@ extension CTRDB {
         @Option(name: .long, help: "Largest record accepted, in bytes; a longer one is rejected without being read into memory.")
         var maxRecordSize = RecordFramer.defaultMaxRecordSize
 
+        @Option(name: .long, help: .hidden)
+        var logLimitMb: Int?
+
         @Flag(name: .long, help: "Also list skipped files.")
         var verbose = false
 
@@ -39,6 +42,7 @@ extension CTRDB {
                 var options = IngestOptions()
                 options.maxRecordSize = maxRecordSize
                 options.redactPhones = redactPhones
+                if let logLimitMb { options.logLimitBytes = Int64(logLimitMb) << 20 }
                 if let redactKeyFile {
                     options.redactor = try PhoneRedactor(keyFile: redactKeyFile)
                 } else if let key = ProcessInfo.processInfo.environment["CTRDB_REDACT_KEY"], !key.isEmpty {

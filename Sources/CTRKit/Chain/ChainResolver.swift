@@ -77,11 +77,15 @@ public enum ChainResolver {
                     current[id] = Resolution(chainId: chainId, depth: row[8] ?? -1, outcome: row[9], missingParent: row[10], missingNext: row[11], inCycle: row[12])
                 }
             }
+            var touchedChains: Set<String> = []  // journeys rows to rewrite (issue 10: JourneyStore)
             for (id, resolution) in resolve(legs) where current[id] != resolution {
                 update.bind(resolution)
                 update.bind(id)
                 try update.run()
+                touchedChains.insert(resolution.chainId)
+                if let old = current[id]?.chainId { touchedChains.insert(old) }
             }
+            try JourneyStore.refresh(db, chainIds: touchedChains)
             try db.execute(sql: "DELETE FROM pending_chain WHERE contact_id IN (SELECT id FROM chain_group)")
             examined += legs.count
         }
