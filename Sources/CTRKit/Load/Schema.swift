@@ -35,7 +35,8 @@ public enum Schema {
         }
     }
 
-    private static func createVersion1(_ db: Database) throws {
+    /// Version 1 as the first release wrote it; every new database starts here and is upgraded.
+    static func createVersion1(_ db: Database) throws {
             try db.execute(sql: """
                 CREATE TABLE contacts (
                     contact_id TEXT PRIMARY KEY NOT NULL,
