@@ -117,9 +117,14 @@ public func parseCSV(_ text: String) -> [[String]] {
 
 /// `sqlar_uncompress(data, size)` as the sqlite3 shell defines it (zlib's `uncompress`).
 public let sqlarUncompress = DatabaseFunction("sqlar_uncompress", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
-    if values[0].isNull { return nil }
-    guard let data = Data.fromDatabase(values[0]) else { return values[0] }
-    let size = Int.fromDatabase(values[1]) ?? 0
+    let data: Data
+    switch values[0].storage {
+    case .null: return nil
+    case let .blob(blob): data = blob
+    case let .string(text): data = Data(text.utf8)
+    default: return values[0]
+    }
+    let size = Int.fromDatabaseValue(values[1]) ?? 0
     if size <= 0 || size == data.count { return data }
     var out = [UInt8](repeating: 0, count: size)
     var length = uLongf(size)

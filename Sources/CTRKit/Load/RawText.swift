@@ -53,7 +53,7 @@ enum RawText {
     /// `size` is not positive or is its length, else `data` inflated to `size` bytes (a blob).
     /// The `contact_versions` view calls it, so ctrdb's connections register it.
     static let uncompress = DatabaseFunction("sqlar_uncompress", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
-        let size = Int.fromDatabase(values[1]) ?? 0
+        let size = Int.fromDatabaseValue(values[1]) ?? 0
         switch values[0].storage {
         case .null:
             return nil
@@ -82,7 +82,7 @@ enum RawText {
     static func compressFunction() -> DatabaseFunction {
         let compressor = RawTextCompressor()
         return DatabaseFunction("ctrdb_compress", argumentCount: 1, pure: true) { values -> DatabaseValueConvertible? in
-            guard let text = String.fromDatabase(values[0]) else { return nil }
+            guard let text = String.fromDatabaseValue(values[0]) else { return nil }
             return Data(compressor.storedBytes(of: text))
         }
     }
