@@ -136,7 +136,7 @@ enum SchemaV3 {
                 example_contact_id = CASE WHEN example_contact_id = (SELECT contact_id FROM contacts WHERE rowid = old.leg_id)
                     THEN (SELECT MIN(c.contact_id) FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id WHERE v.deliveries > 1)
                     ELSE example_contact_id END
-            WHERE check_name = 'duplicate_deliveries' AND old.deliveries > 1;
+            WHERE check_name = 'duplicate_deliveries';
             DELETE FROM conflicting_legs WHERE leg_id = old.leg_id AND NOT EXISTS (
                 SELECT 1 FROM stored_versions a JOIN stored_versions b
                     ON b.leg_id = a.leg_id AND b.last_update_ms = a.last_update_ms AND b.content_hash > a.content_hash

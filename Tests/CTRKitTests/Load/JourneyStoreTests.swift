@@ -30,7 +30,7 @@ import TestSupport
     @Test func qualityCountersEqualTheWholeDatabaseChecks() throws {
         let folder = try TemporaryFolder()
         let db = folder.file("ctr.db")
-        // A re-delivery, a conflict (same LastUpdateTimestamp, other content), a reject, a cut gzip.
+        // A re-delivery, a conflict (same LastUpdateTimestamp, other content), a reject, a cut gzip (its last record rejected too).
         _ = try folder.write("a.json", (ctr("b") + ctr("b") + ctr("a", queue: "One") + ctr("a", queue: "Two") + "{oops}"))
         _ = try folder.write("c.json.gz", Array(gzip(ctr("z")).dropLast(12)))
         try ingest([folder.file("a.json"), folder.file("c.json.gz")], into: db)
@@ -42,13 +42,15 @@ import TestSupport
             UNION ALL SELECT 'rejected_records', COUNT(*), NULL FROM rejects
             ORDER BY 1
             """
-        #expect(try rows(db, expected) == [["conflicting_versions", "1", "a"], ["duplicate_deliveries", "1", "b"], ["partial_files", "1", "NULL"], ["rejected_records", "1", "NULL"]])
-        #expect(try rows(db, "SELECT * FROM quality_counters ORDER BY 1") == rows(db, expected))
+        let got = try rows(db, expected), counters = try rows(db, "SELECT * FROM quality_counters ORDER BY 1")
+        #expect(got == [["conflicting_versions", "1", "a"], ["duplicate_deliveries", "1", "b"], ["partial_files", "1", "NULL"], ["rejected_records", "2", "NULL"]], "\(got)")
+        #expect(counters == got, "\(counters)")
         // The file changes: what it delivered is withdrawn, and the counters follow.
         _ = try folder.write("a.json", (ctr("b")))
         try ingest([folder.file("a.json"), folder.file("c.json.gz")], into: db)
-        #expect(try rows(db, "SELECT * FROM quality_counters ORDER BY 1") == rows(db, expected))
-        #expect(try rows(db, "SELECT count FROM quality_counters ORDER BY 1") == [["0"], ["0"], ["1"], ["0"]])
+        let after = try rows(db, "SELECT * FROM quality_counters ORDER BY 1"), recount = try rows(db, expected)
+        #expect(after == recount, "\(after) \(recount)")
+        #expect(try rows(db, "SELECT count FROM quality_counters ORDER BY 1") == [["0"], ["0"], ["1"], ["1"]], "the cut gzip's reject stays")
     }
 
     @Test func oneDayQueriesUseAnIndex() throws {
