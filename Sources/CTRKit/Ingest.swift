@@ -61,12 +61,14 @@ public struct IngestSummary: Sendable {
     public var duplicates = 0
     public var rejects = 0
     public var chainLegs = 0
+    /// The chain stage failed on a database error (full disk): exit 1, the next run resolves.
+    public var chainFailed = false
     public var seconds = 0.0
     public var diagnostics: [Diagnostic] = []
 
     /// 0 success, 1 a file failed (nothing of it was committed), 2 rejects or partial files.
     public var exitCode: Int32 {
-        if failedFiles > 0 { return 1 }
+        if failedFiles > 0 || chainFailed { return 1 }
         if rejects > 0 || partialFiles > 0 { return 2 }
         return 0
     }
@@ -89,6 +91,12 @@ public struct IngestSummary: Sendable {
     mutating func fail(_ item: InputItem, _ error: Error) {
         failedFiles += 1
         diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil, message: IngestMessages.failed(error)))
+    }
+
+    /// The chain stage could not write: the loaded files stay, their legs stay pending for the next run.
+    mutating func chainFailure(_ error: Error, database: String) {
+        chainFailed = true
+        diagnostics.append(Diagnostic(severity: .error, file: database, offset: nil, message: IngestMessages.chainFailed(error)))
     }
 
     public var line: String {
@@ -151,11 +159,21 @@ public final class Ingest {
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
-        let database = try DatabaseOpener.writer(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseOpener.writer(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+        } catch {
+            throw IngestMessages.DatabaseFailure(underlying: error)
+        }
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         // The checkpointer thread copies the log into the database; this connection only appends
         // (the setting is the connection's own and ends with it).
-        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        // The page cache is the other half of the log's bound: SQLite spills dirty pages into the
+        // log when the cache is full, so a batch's pages reach the log (and end the batch) by the
+        // time they pass the limit, instead of all at once at its commit.
+        try database.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -\(max(1024, options.logLimitBytes >> 10))")
+        }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
         var summary = try database.writeWithoutTransaction { db in
@@ -230,11 +248,19 @@ public final class Ingest {
         /// After a database failure it waits for the next run: `pending_chain` keeps its work.
         func resolveChains() throws {
             guard !databaseFailed else { return }
-            try db.inTransaction(.immediate) {
-                summary.chainLegs = try ChainResolver.resolvePending(db)
-                return .commit
+            // One transaction per step of the stage: each removes its legs from `pending_chain`
+            // with their results, so a killed run resumes, and the log holds one step's pages.
+            do {
+                while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_chain)") ?? false {
+                    try db.inTransaction(.immediate) {
+                        summary.chainLegs += try ChainResolver.resolvePending(db, maxSteps: 1)
+                        return .commit
+                    }
+                    boundLog()
+                }
+            } catch where IngestMessages.isFatal(error) {
+                summary.chainFailure(error, database: databasePath)
             }
-            try boundLog()
         }
 
         /// Loads one input into the open batch; false when the database failed and the run stops.
@@ -300,14 +326,20 @@ public final class Ingest {
             }
             batch = []
             batchRecords = 0
-            try boundLog()
+            boundLog()
         }
 
         /// Between batches, a log past the limit is copied into the database and truncated (the
         /// checkpointer thread has usually copied most of it already).
-        private func boundLog() throws {
+        /// The log is only a cost, never data: when the checkpoint cannot finish (a reader holds
+        /// an old snapshot, the disk is full) the log stays as it is for the next one.
+        private func boundLog() {
             guard DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes else { return }
-            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            // The checkpointer thread may hold the checkpoint lock for a moment: try again.
+            for _ in 0..<100 {
+                guard let busy = try? Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)"), busy != 0 else { return }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
         }
 
         /// The database cannot be written (full disk, I/O error): the open batch is lost with it,

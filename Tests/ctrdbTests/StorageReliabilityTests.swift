@@ -48,7 +48,7 @@ struct StorageReliabilityTests {
             Thread.sleep(forTimeInterval: delay)
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal, try rows(db, "PRAGMA user_version") == [["1"]] { killedDuringUpgrade += 1 }
+            if process.terminationReason == .uncaughtSignal, try userVersion(of: db) == 1 { killedDuringUpgrade += 1 }
             #expect(try integrity(of: db) == "ok")
             let rerun = try ctrdb(["ingest"] + days + ["--db", db, "--quiet"])
             #expect(rerun.status == 0, "rerun after a kill at \(delay) s: \(rerun.stderr)")
@@ -96,8 +96,8 @@ struct StorageReliabilityTests {
         }
         #expect(process.terminationStatus == 0)
         let database = try FileManager.default.attributesOfItem(atPath: db)[.size] as! NSNumber
-        // The limit plus one file's pages; without the limit the log grows with the whole run.
-        #expect(peak < 6 << 20, "log peaked at \(peak) bytes beside a \(database) byte database")
+        // The limit, the upgrade of the new database and spilled pages; a 64 MB limit lets this run reach about 24 MB.
+        #expect(peak < 10 << 20, "log peaked at \(peak) bytes beside a \(database) byte database")
     }
 }
 
@@ -114,6 +114,11 @@ private func contents(of db: String) throws -> [String: [[String]]] {
         "rejects": try rows(db, "SELECT source_file, byte_offset, reason FROM rejects ORDER BY source_file, byte_offset"),
         "pending": try rows(db, "SELECT COUNT(*) FROM pending_chain"),
     ]
+}
+
+/// `PRAGMA user_version` through a writable connection: a killed run leaves a log to recover.
+private func userVersion(of db: String) throws -> Int {
+    try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? -1 }
 }
 
 private func integrity(of db: String) throws -> String {

@@ -7,6 +7,10 @@ enum IngestMessages {
         "\(describe(error)); nothing of this file was loaded, run again to retry it"
     }
 
+    static func chainFailed(_ error: Error) -> String {
+        "\(describe(error)); the chain stage did not finish: the files loaded are kept and the next run resolves their chains"
+    }
+
     static let unchanged = "unchanged since it was ingested"
     static let copy = "the same content was ingested under another path"
 
@@ -36,6 +40,12 @@ enum IngestMessages {
             }
         }
         return message
+    }
+
+    /// A database that cannot be opened, created or upgraded: the message says what to do.
+    struct DatabaseFailure: LocalizedError {
+        let underlying: Error
+        var errorDescription: String? { IngestMessages.describe(underlying) }
     }
 
     /// Errors of the database itself rather than of one input file: the run stops.
