@@ -1,34 +1,45 @@
 #!/usr/bin/env python3
-"""ctrdb's benchmark (`make bench`): ingest speed and memory against DuckDB and zcat.
+"""ctrdb's benchmark (`make bench`): what SPEC section 7 promises, measured.
 
-Generates (once, cached under bench-data/) a 7-day synthetic Firehose export of 100,000
-journeys with `ctrdb generate`, then measures, each as the best of 3 runs:
-  - `ctrdb ingest` into a new database,
-  - DuckDB (from PyPI) creating a table from the same files with read_json_objects and a
-    projection of the SPEC section 3 contact fields plus the raw JSON,
-  - `zcat > /dev/null` of the same files, the floor,
-and prints wall times, the ctrdb/DuckDB ratio, records per second and peak RSS
-(`/usr/bin/time -v`). It then ingests twice the data (a 14-day export of 200,000
-journeys) to show that memory stays flat, times the nightly case (the busiest day of that
-export ingested into a database of the other days, best of 3), and times every canned report
-on the database.
+Generates (once, cached under bench-data/) a synthetic Firehose export of BENCH_DAYS days
+(default 28) at about BENCH_PER_DAY deliveries a day (default 24,000) with `ctrdb generate`,
+then measures:
+  - history: the first 3 days loaded into one database and the first BENCH_DAYS - 1 days
+    into another; cost per loaded record; the write-ahead log's peak size, sampled every
+    50 ms during the long load; database size against the JSON it holds;
+  - the nightly run: the last day ingested into a copy of each database;
+  - the five canned reports for that day (`--from D --to D+1`) on both, and the one-day
+    `journeys` query (`WHERE first_initiation_ts >= D AND < D+1`);
+  - DuckDB (from PyPI) loading the first 7 days into a table of SPEC section 3's contact
+    columns plus the raw JSON, against `ctrdb ingest` of the same files, interleaved
+    (ctrdb, duckdb, ctrdb, ...), best of BENCH_RUNS (default 3) each;
+  - peak RSS (`/usr/bin/time -v`) of every ctrdb step.
+Prints a summary table in Markdown for the README. Ratios measured in one run are the
+figures to trust on a shared machine; absolute times are noisy.
 """
 import glob
+import gzip
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CTRDB = os.path.join(ROOT, ".build", "release", "ctrdb")
+CTRDB = os.environ.get("CTRDB", os.path.join(ROOT, ".build", "release", "ctrdb"))
 DATA = os.path.join(ROOT, "bench-data")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+DAYS = int(os.environ.get("BENCH_DAYS", "28"))
+PER_DAY = int(os.environ.get("BENCH_PER_DAY", "24000"))
+# The generator makes about 1.7 deliveries per journey (legs, then updates and re-deliveries).
+JOURNEYS = int(DAYS * PER_DAY / 1.7)
+REPORTS = ["abandonment", "callbacks", "quality", "queue-duration", "whisper"]
 
 DUCKDB_SCRIPT = r"""
-import duckdb, sys, os
-db, pattern = sys.argv[1], sys.argv[2]
+import duckdb, sys
+db, files = sys.argv[1], sys.argv[2:]
 con = duckdb.connect(db)
 fields = {
     'contact_id': '$.ContactId', 'instance_arn': '$.InstanceARN', 'channel': '$.Channel',
@@ -51,137 +62,184 @@ integers = {
 projection = [f"json_extract_string(json, '{path}') AS {name}" for name, path in fields.items()]
 projection += [f"TRY_CAST(json_extract(json, '{path}') AS BIGINT) AS {name}" for name, path in integers.items()]
 projection.append("json AS raw_json")
-con.execute(f"CREATE TABLE contacts AS SELECT {', '.join(projection)} FROM read_json_objects('{pattern}', format = 'auto')")
+listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+con.execute(f"CREATE TABLE contacts AS SELECT {', '.join(projection)} FROM read_json_objects([{listed}], format = 'auto')")
 print(con.execute("SELECT COUNT(*) FROM contacts").fetchone()[0])
 """
 
+rss_log = []  # (step, MB) of every ctrdb step
 
-def run_timed(command, **kwargs):
-    """Runs a command under /usr/bin/time -v; returns (seconds, peak RSS in MB, stdout, stderr)."""
+
+def run_timed(label, command, wal_of=None):
+    """Runs a command under /usr/bin/time -v; returns (seconds, peak RSS MB, peak WAL bytes, stdout)."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], os.path.getsize(wal_of + "-wal"))
+            except OSError:
+                pass
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample) if wal_of else None
+    if sampler:
+        sampler.start()
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True, **kwargs)
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    done.set()
+    if sampler:
+        sampler.join()
     if result.returncode not in (0, 2):
-        sys.exit(f"bench: {' '.join(command)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
-    return seconds, int(rss.group(1)) / 1024 if rss else float("nan"), result.stdout, result.stderr
+        sys.exit(f"bench: {' '.join(command[:6])} ... failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+    rss = int(match.group(1)) / 1024 if match else float("nan")
+    if command[0] == CTRDB:
+        rss_log.append((label, rss))
+    return seconds, rss, peak[0], result.stdout
 
 
-def ensure_export(name, journeys, days):
-    folder = os.path.join(DATA, name)
+def ensure_export():
+    folder = os.path.join(DATA, f"export-{DAYS}d-{PER_DAY}")
     stamp = os.path.join(folder, ".complete")
     if not os.path.exists(stamp):
         shutil.rmtree(folder, ignore_errors=True)
-        print(f"generating {name}: {journeys} journeys over {days} days ...", flush=True)
-        subprocess.run([CTRDB, "generate", "--out", folder, "--journeys", str(journeys), "--days", str(days), "--seed", "1"], check=True)
+        print(f"generating {JOURNEYS} journeys over {DAYS} days into {folder} ...", flush=True)
+        subprocess.run([CTRDB, "generate", "--out", folder, "--journeys", str(JOURNEYS), "--days", str(DAYS), "--seed", "1", "--quiet"], check=True)
         open(stamp, "w").close()
-    files = sorted(p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True) if os.path.isfile(p) and not os.path.basename(p).startswith("."))
-    return folder, files
+    days = sorted(d for d in glob.glob(os.path.join(folder, "*", "*", "*")) if os.path.isdir(d))
+    return folder, days
 
 
-def ensure_duckdb():
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
-        print("installing duckdb from PyPI ...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb"], check=True)
+def files_of(days):
+    return sorted(p for d in days for p in glob.glob(os.path.join(d, "**", "*"), recursive=True) if os.path.isfile(p))
 
 
-def sql_number(db, statement):
-    """One number from `ctrdb sql`."""
+def json_bytes(files):
+    total = 0
+    for path in files:
+        with gzip.open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                total += len(chunk)
+    return total
+
+
+def sql(db, statement):
     out = subprocess.run([CTRDB, "sql", "--db", db, "--format", "csv", statement], capture_output=True, text=True, check=True).stdout
-    return int(out.splitlines()[1])
-
-
-def records(db):
-    return sql_number(db, "SELECT SUM(records) FROM ingest_files")
+    return out.splitlines()[1]
 
 
 def remove(*paths):
     for p in paths:
-        for suffix in ("", "-wal", "-shm", ".wal"):
+        for suffix in ("", "-wal", "-shm"):
             if os.path.exists(p + suffix):
                 os.remove(p + suffix)
 
 
-def best(label, make_command, cleanup=None):
-    results = []
+def day_of(path):
+    y, m, d = path.rstrip("/").split(os.sep)[-3:]
+    return f"{y}-{m}-{d}"
+
+
+def next_day(day):
+    import datetime
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+
+
+def history(days):
+    """Loads 3 and DAYS-1 days, then the last day into both; returns a figure per database."""
+    figures = {}
+    last = days[-1]
+    day, following = day_of(last), next_day(day_of(last))
+    for n in (3, len(days) - 1):
+        db = os.path.join(DATA, f"history-{n}.db")
+        remove(db)
+        inputs = files_of(days[:n])
+        seconds, rss, wal, _ = run_timed(f"load {n} days", [CTRDB, "ingest", "--db", db, "--quiet"] + days[:n], wal_of=db)
+        loaded = int(sql(db, "SELECT SUM(records) FROM ingest_files"))
+        size = os.path.getsize(db)
+        raw = json_bytes(inputs)
+        base = db + ".base"
+        shutil.copyfile(db, base)
+        nightly = []
+        for _ in range(RUNS):
+            remove(db)
+            shutil.copyfile(base, db)
+            nightly.append(run_timed(f"nightly into {n} days", [CTRDB, "ingest", last, "--db", db, "--quiet"], wal_of=db))
+        os.remove(base)
+        reports = []
+        for _ in range(RUNS):
+            total = 0.0
+            for name in REPORTS:
+                total += run_timed(f"report {name}", [CTRDB, "report", name, "--db", db, "--from", day, "--to", following, "--format", "csv"])[0]
+            reports.append(total)
+        query = f"SELECT COUNT(*), SUM(answered), SUM(legs) FROM journeys WHERE first_initiation_ts >= '{day}' AND first_initiation_ts < '{following}'"
+        journeys = min(run_timed("journeys one day", [CTRDB, "sql", "--db", db, query])[0] for _ in range(RUNS))
+        figures[n] = dict(seconds=seconds, records=loaded, per_record=seconds / loaded, rss=rss, wal=wal, size=size,
+                          json=raw, nightly=min(r[0] for r in nightly), nightly_wal=max(r[2] for r in nightly),
+                          reports=min(reports), journeys=journeys, db=db)
+        print(f"  {n:>3} days: {loaded:,} records in {seconds:.1f} s ({loaded / seconds:,.0f}/s), RSS {rss:.0f} MB, "
+              f"WAL peak {wal / 1e6:.0f} MB, db {size / 1e6:.0f} MB for {raw / 1e6:.0f} MB of JSON; nightly {figures[n]['nightly']:.2f} s; "
+              f"reports {figures[n]['reports']:.2f} s; journeys {journeys:.3f} s", flush=True)
+    return figures
+
+
+def versus_duckdb(days):
+    week = days[:7]
+    files = files_of(week)
+    db = os.path.join(DATA, "duel.db")
+    duck = os.path.join(DATA, "duel.duckdb")
+    ours, theirs = [], []
     for _ in range(RUNS):
-        if cleanup:
-            cleanup()
-        results.append(run_timed(make_command()))
-    seconds, rss, out, err = min(results, key=lambda r: r[0])
-    print(f"  {label:<8} best of {RUNS}: {seconds:7.2f} s   peak RSS {rss:7.1f} MB", flush=True)
-    return seconds, rss, out, err
+        remove(db)
+        ours.append(run_timed("ingest 7 days (duel)", [CTRDB, "ingest", "--db", db, "--quiet"] + week)[0])
+        remove(duck)
+        theirs.append(run_timed("duckdb", [sys.executable, "-c", DUCKDB_SCRIPT, duck] + files)[0])
+    loaded = int(sql(db, "SELECT SUM(records) FROM ingest_files"))
+    remove(db, duck)
+    return min(ours), min(theirs), loaded
 
 
 def main():
     if not os.path.exists(CTRDB):
         sys.exit("bench: build the release binary first (make bench does)")
-    ensure_duckdb()
-    folder, files = ensure_export("export-7d", 100_000, 7)
-    compressed = sum(os.path.getsize(p) for p in files)
-    print(f"export: {len(files)} files, {compressed / 1e6:.1f} MB on disk ({folder})")
-
-    db = os.path.join(DATA, "bench.db")
-    duck = os.path.join(DATA, "bench.duckdb")
     try:
-        measure(folder, files, db, duck)
-    finally:
-        # Also when a step fails: no database is left behind in bench-data/.
-        remove(db, duck, os.path.join(DATA, "nightly-base.db"), os.path.join(DATA, "nightly.db"))
+        import duckdb  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb"], check=True)
+    os.makedirs(DATA, exist_ok=True)
+    folder, days = ensure_export()
+    print(f"export: {len(days)} days, {len(files_of(days))} files ({folder})", flush=True)
+    figures = history(days)
+    ours, theirs, loaded = versus_duckdb(days)
+    short, long = figures[3], figures[len(days) - 1]
+    for f in figures.values():
+        remove(f["db"])
 
+    def ratio(key):
+        return long[key] / short[key]
 
-def measure(folder, files, db, duck):
-    floor = best("zcat", lambda: ["sh", "-c", "cat \"$@\" | zcat > /dev/null", "zcat"] + files)
-    ours = best("ctrdb", lambda: [CTRDB, "ingest", folder, "--db", db, "--quiet"], cleanup=lambda: remove(db))
-    duckdb = best("duckdb", lambda: [sys.executable, "-c", DUCKDB_SCRIPT, duck, os.path.join(folder, "**", "*")], cleanup=lambda: remove(duck))
-
-    loaded = records(db)
-    raw = sql_number(db, "SELECT SUM(length(raw_json) * deliveries) FROM contact_versions")
+    wal_limit = max(256e6, long["size"] / 4)
+    rows = [
+        ("cost per loaded record", f"{short['per_record'] * 1e6:.0f} us", f"{long['per_record'] * 1e6:.0f} us", f"{ratio('per_record'):.2f}x", "<= 1.3x"),
+        ("nightly ingest of the last day", f"{short['nightly']:.2f} s", f"{long['nightly']:.2f} s", f"{ratio('nightly'):.2f}x", "<= 1.5x"),
+        ("five one-day reports", f"{short['reports']:.2f} s", f"{long['reports']:.2f} s", f"{ratio('reports'):.2f}x", "<= 1.5x"),
+        ("one-day journeys query", f"{short['journeys']:.3f} s", f"{long['journeys']:.3f} s", f"{ratio('journeys'):.2f}x", "<= 1.5x"),
+        ("database size / JSON", f"{short['size'] / short['json']:.2f}", f"{long['size'] / long['json']:.2f}", "", "<= 1.0"),
+        ("WAL peak during the load", f"{short['wal'] / 1e6:.0f} MB", f"{long['wal'] / 1e6:.0f} MB", "", f"<= {wal_limit / 1e6:.0f} MB"),
+    ]
     print()
-    print(f"records: {loaded}  (about {raw / 1e6:.0f} MB of JSON)")
-    print(f"ctrdb ingest: {ours[0]:.2f} s, {loaded / ours[0]:,.0f} records/s, peak RSS {ours[1]:.1f} MB")
-    print(f"duckdb:       {duckdb[0]:.2f} s, peak RSS {duckdb[1]:.1f} MB")
-    print(f"zcat floor:   {floor[0]:.2f} s")
-    print(f"ratio ctrdb/duckdb: {ours[0] / duckdb[0]:.2f}  (target <= 1.0)")
-
+    print(f"| figure | 3 days | {len(days) - 1} days | ratio | target |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
     print()
-    print("reports on that database (--interval 1d):")
-    for name in subprocess.run([CTRDB, "reports"], capture_output=True, text=True, check=True).stdout.split("\n"):
-        name = name.split(" ")[0]
-        if not name:
-            continue
-        start = time.perf_counter()
-        subprocess.run([CTRDB, "report", name, "--db", db, "--format", "csv"], check=True, capture_output=True)
-        print(f"  {name:<16} {time.perf_counter() - start:6.3f} s")
-
-    if os.environ.get("BENCH_SKIP_DOUBLE") != "1":
-        folder2, files2 = ensure_export("export-14d", 200_000, 14)
-        remove(db)
-        seconds, rss, _, _ = run_timed([CTRDB, "ingest", folder2, "--db", db, "--quiet"])
-        print()
-        print(f"twice the data ({len(files2)} files): ctrdb ingest {seconds:.2f} s, peak RSS {rss:.1f} MB "
-              f"(7-day: {ours[1]:.1f} MB; flat means within a few MB)")
-        nightly(folder2)
-
-
-def nightly(folder):
-    """The nightly job: one more day into a database that holds the days before it."""
-    days = sorted(d for d in glob.glob(os.path.join(folder, "*", "*", "*")) if os.path.isdir(d))
-    def size(day):
-        return sum(1 for p in glob.glob(os.path.join(day, "**", "*"), recursive=True) if os.path.isfile(p))
-    day = max(days, key=size)
-    base = os.path.join(DATA, "nightly-base.db")
-    db = os.path.join(DATA, "nightly.db")
-    remove(base)
-    subprocess.run([CTRDB, "ingest", "--db", base, "--quiet"] + [d for d in days if d != day], check=True)
-    if os.path.exists(base + "-wal"):
-        sys.exit("bench: the base database was left with a write-ahead log")
-    seconds, rss, _, _ = best("nightly", lambda: [CTRDB, "ingest", day, "--db", db, "--quiet"],
-                              cleanup=lambda: (remove(db), shutil.copyfile(base, db)))
-    print(f"nightly: {os.path.relpath(day, folder)} ({size(day)} files, {records(db) - records(base):,} records) "
-          f"into a database of the other {len(days) - 1} days: {seconds:.2f} s, peak RSS {rss:.1f} MB")
+    print(f"DuckDB, first 7 days ({loaded:,} deliveries), interleaved, best of {RUNS}: ctrdb {ours:.2f} s, duckdb {theirs:.2f} s, "
+          f"ratio {ours / theirs:.2f} (target <= 0.7)")
+    worst = max(rss_log, key=lambda r: r[1])
+    print(f"peak RSS of every ctrdb step: at most {worst[1]:.0f} MB ({worst[0]}; target <= 256 MB)")
 
 
 if __name__ == "__main__":

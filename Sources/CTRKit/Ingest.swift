@@ -28,6 +28,28 @@ public struct IngestProgress: Sendable {
     public var elapsed: Double
 }
 
+/// What one input file did.
+enum FileResult {
+    /// Read and committed (or about to be, with its batch).
+    case loaded(FileFigures)
+    /// Same path, size and content as when it was ingested: not read.
+    case unchanged
+    /// The same bytes were loaded under another path (a copied object): nothing counted again.
+    case copyOf(fileHash: String)
+    /// Standard input with the same bytes as an earlier standard input: rolled back.
+    case repeatedStandardInput
+}
+
+/// The figures of one loaded file.
+struct FileFigures {
+    var records = 0
+    var newVersions = 0
+    var duplicates = 0
+    var rejects = 0
+    var partial = false
+    var diagnostics: [Diagnostic] = []
+}
+
 /// What a run did: the one-line summary and the exit code come from it.
 public struct IngestSummary: Sendable {
     public var files = 0
@@ -39,25 +61,42 @@ public struct IngestSummary: Sendable {
     public var duplicates = 0
     public var rejects = 0
     public var chainLegs = 0
+    /// The chain stage failed on a database error (full disk): exit 1, the next run resolves.
+    public var chainFailed = false
     public var seconds = 0.0
     public var diagnostics: [Diagnostic] = []
 
     /// 0 success, 1 a file failed (nothing of it was committed), 2 rejects or partial files.
     public var exitCode: Int32 {
-        if failedFiles > 0 { return 1 }
+        if failedFiles > 0 || chainFailed { return 1 }
         if rejects > 0 || partialFiles > 0 { return 2 }
         return 0
     }
 
-    /// Adds one committed file's figures.
-    mutating func absorb(_ file: IngestSummary) {
+    /// Adds one committed file's result.
+    mutating func absorb(_ result: FileResult) {
+        guard case let .loaded(file) = result else {
+            skippedFiles += 1
+            return
+        }
         records += file.records
         newVersions += file.newVersions
         duplicates += file.duplicates
         rejects += file.rejects
-        partialFiles += file.partialFiles
-        skippedFiles += file.skippedFiles
+        partialFiles += file.partial ? 1 : 0
         diagnostics += file.diagnostics
+    }
+
+    /// A file that failed: nothing of it was committed.
+    mutating func fail(_ item: InputItem, _ error: Error) {
+        failedFiles += 1
+        diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil, message: IngestMessages.failed(error)))
+    }
+
+    /// The chain stage could not write: the loaded files stay, their legs stay pending for the next run.
+    mutating func chainFailure(_ error: Error, database: String) {
+        chainFailed = true
+        diagnostics.append(Diagnostic(severity: .error, file: database, offset: nil, message: IngestMessages.chainFailed(error)))
     }
 
     public var line: String {
@@ -81,6 +120,9 @@ public struct IngestOptions {
     public var redactor: PhoneRedactor?
     /// Where a batch of files closes (`Ingest.recordsPerBatch`); tests make batches small.
     var recordsPerBatch = Ingest.recordsPerBatch
+    /// A batch also closes when the write-ahead log has grown past this many bytes, and the
+    /// log is then checkpointed and truncated (`Ingest.logLimitBytes`).
+    public var logLimitBytes = Ingest.logLimitBytes
     /// Tests only: runs after each file's first record is loaded, inside its batch; what it
     /// throws fails the file as a read error in the middle of it would.
     var faultAfterFirstRecord: ((String) throws -> Void)?
@@ -88,7 +130,7 @@ public struct IngestOptions {
 }
 
 /// The one place that knows the order of the stages: read -> frame -> decode -> load, one
-/// transaction per input file, then chain.
+/// transaction per batch of whole input files, then chain.
 public final class Ingest {
     private let databasePath: String
     private let options: IngestOptions
@@ -100,48 +142,43 @@ public final class Ingest {
         self.logger = logger
     }
 
-    /// Opens (creating or migrating) the database for writing.
-    ///
-    /// Switching a new database to WAL takes a lock that SQLite's busy timeout does not wait
-    /// for, so a run that starts while another is creating the database retries the opening
-    /// itself, within the same timeout.
-    public static func openDatabase(at path: String, busyTimeoutSeconds: Double = 600) throws -> DatabaseQueue {
-        let deadline = ContinuousClock.now + .milliseconds(Int(busyTimeoutSeconds * 1000))
-        while true {
-            do {
-                let queue = try DatabaseQueue(path: path, configuration: Schema.writerConfiguration(busyTimeoutSeconds: busyTimeoutSeconds))
-                try Schema.migrate(queue)
-                return queue
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                guard ContinuousClock.now < deadline else { throw error }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-        }
-    }
-
     /// Files are committed in batches of whole files: a file is never split between
     /// transactions, and a run over thousands of small Firehose objects does not pay a commit
     /// (and the rewriting of every index page it touched) per object. A batch closes after
     /// this many records. When a file fails, the batch is rolled back and its other files are
     /// loaded again without it, so nothing of the failing file is committed and nothing else
     /// is lost. (Savepoints would do the same, but journal every page a file touches twice.)
-    /// The larger the batch, the fewer times an index page is written again: 100,000 records
-    /// (about 350 MB of JSON) loaded the benchmark's export 10% faster than 25,000, for a
-    /// write-ahead log that grows to the size of one batch's pages before it is checkpointed.
     static let recordsPerBatch = 100_000
+
+    /// The write-ahead log holds every page an open batch wrote, and is only copied back into
+    /// the database after the commit: a batch closes when the log passes this size, and the
+    /// log is then checkpointed to its end and truncated. This bounds the log on disk to about
+    /// this size plus one file's pages, whatever the history (SPEC section 7: 256 MB at most).
+    static let logLimitBytes: Int64 = 64 << 20
 
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
-        let database = try Ingest.openDatabase(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+        let database: DatabaseQueue
+        do {
+            database = try DatabaseOpener.writer(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+        } catch {
+            throw IngestMessages.DatabaseFailure(underlying: error)
+        }
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         // The checkpointer thread copies the log into the database; this connection only appends
         // (the setting is the connection's own and ends with it).
-        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        // The page cache is the other half of the log's bound: SQLite spills dirty pages into the
+        // log when the cache is full, so a batch's pages reach the log (and end the batch) by the
+        // time they pass the limit, instead of all at once at its commit.
+        try database.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -\(max(1024, options.logLimitBytes >> 10))")
+        }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
         var summary = try database.writeWithoutTransaction { db in
-            let run = try Run(ingest: self, db: db, items: items, redactor: redactor, progress: progress, start: clock)
+            let run = try Run(db: db, databasePath: databasePath, items: items, options: options, redactor: redactor,
+                              logger: logger, progress: progress, start: clock)
             try run.loadAll()
             try run.resolveChains()
             return run.summary
@@ -150,15 +187,17 @@ public final class Ingest {
         return summary
     }
 
-    /// One run's loading: the inputs in order, whole files in batches, a failing file rolled
-    /// back with its batch and the batch's other files loaded again, the next file decoded
-    /// ahead while the current one loads.
+    /// One run: the inputs in order, whole files in batches, a failing file rolled back with
+    /// its batch and the batch's other files loaded again, the next file decoded ahead while
+    /// the current one loads.
     private final class Run {
-        private let ingest: Ingest
         private let db: Database
+        private let databasePath: String
         private let store: ContactStore
         private let items: [InputItem]
+        private let options: IngestOptions
         private let redactor: PhoneRedactor?
+        private let logger: Logger
         private let ingestedAt: String
         private let progress: ((IngestProgress) -> Void)?
         private let start: ContinuousClock.Instant
@@ -170,18 +209,21 @@ public final class Ingest {
         /// Indices of the inputs still to load (the next one last).
         private var queue: [Int]
         /// The files loaded in the open transaction, with what each did.
-        private var batch: [(index: Int, summary: IngestSummary)] = []
+        private var batch: [(index: Int, result: FileResult)] = []
+        private var batchRecords = 0
         /// Input bytes of the files committed so far.
         private var bytesCommitted: Int64 = 0
         /// The next input, opened and decoding while the current one loads.
         private var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
 
-        init(ingest: Ingest, db: Database, items: [InputItem], redactor: PhoneRedactor?,
-             progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws {
-            self.ingest = ingest
+        init(db: Database, databasePath: String, items: [InputItem], options: IngestOptions, redactor: PhoneRedactor?,
+             logger: Logger, progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws {
             self.db = db
+            self.databasePath = databasePath
             self.items = items
+            self.options = options
             self.redactor = redactor
+            self.logger = logger
             self.progress = progress
             self.start = start
             store = try ContactStore(db)
@@ -206,9 +248,18 @@ public final class Ingest {
         /// After a database failure it waits for the next run: `pending_chain` keeps its work.
         func resolveChains() throws {
             guard !databaseFailed else { return }
-            try db.inTransaction(.immediate) {
-                summary.chainLegs = try ChainResolver.resolvePending(db)
-                return .commit
+            // One transaction per step of the stage: each removes its legs from `pending_chain`
+            // with their results, so a killed run resumes, and the log holds one step's pages.
+            do {
+                while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pending_chain)") ?? false {
+                    try db.inTransaction(.immediate) {
+                        summary.chainLegs += try ChainResolver.resolvePending(db, maxSteps: 1)
+                        return .commit
+                    }
+                    boundLog()
+                }
+            } catch where IngestMessages.isFatal(error) {
+                summary.chainFailure(error, database: databasePath)
             }
         }
 
@@ -226,7 +277,7 @@ public final class Ingest {
             do {
                 input = try prepared.get()
             } catch {
-                fail(item, error)
+                summary.fail(item, error)
                 return true
             }
             // Standard input cannot be read twice, so it gets a transaction of its own.
@@ -234,20 +285,21 @@ public final class Ingest {
             do {
                 if alone { try commitBatch() }
                 if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                let fileSummary = try ingest.ingest(input, with: store, ingestedAt: ingestedAt) { bytes, records in
-                    self.reportProgress(on: item, bytes: bytes, records: records)
-                }
-                if alone, fileSummary.skippedFiles > 0 {
-                    // The same bytes as the last standard input: undo the reading, count it as skipped.
+                let result = try ingest(input)
+                if case .repeatedStandardInput = result {
+                    // The same bytes as an earlier standard input: undo the reading, count it as skipped.
                     try db.rollback()
-                    summary.absorb(fileSummary)
+                    summary.absorb(result)
                     return true
                 }
-                batch.append((index, fileSummary))
-                if alone || batch.reduce(0, { $0 + $1.summary.records }) >= ingest.options.recordsPerBatch { try commitBatch() }
+                batch.append((index, result))
+                if case let .loaded(figures) = result { batchRecords += figures.records }
+                if alone || batchRecords >= options.recordsPerBatch || DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes {
+                    try commitBatch()
+                }
             } catch {
-                fail(item, error)
-                if Ingest.isFatal(error) {
+                summary.fail(item, error)
+                if IngestMessages.isFatal(error) {
                     abandon(error)
                     return false
                 }
@@ -255,40 +307,102 @@ public final class Ingest {
                 // Load the rest of the batch again, without the failing file.
                 queue.append(contentsOf: batch.map(\.index).reversed())
                 batch = []
+                batchRecords = 0
                 upcoming = nil
             }
             return true
         }
 
         private func prepare(_ index: Int) -> Result<PreparedInput, Error> {
-            Result { try PreparedInput(items[index], maxRecordSize: ingest.options.maxRecordSize, redactor: redactor) }
+            Result { try PreparedInput(items[index], maxRecordSize: options.maxRecordSize, redactor: redactor) }
         }
 
         private func commitBatch() throws {
             guard db.isInsideTransaction else { return }
             try db.commit()
             for file in batch {
-                summary.absorb(file.summary)
+                summary.absorb(file.result)
                 bytesCommitted += items[file.index].size
             }
             batch = []
+            batchRecords = 0
+            boundLog()
         }
 
-        private func fail(_ item: InputItem, _ error: Error) {
-            summary.failedFiles += 1
-            summary.diagnostics.append(Diagnostic(severity: .error, file: item.displayPath, offset: nil,
-                                                  message: "\(Ingest.describe(error)); nothing of this file was loaded, run again to retry it"))
+        /// Between batches, a log past the limit is copied into the database and truncated (the
+        /// checkpointer thread has usually copied most of it already).
+        /// The log is only a cost, never data: when the checkpoint cannot finish (a reader holds
+        /// an old snapshot, the disk is full) the log stays as it is for the next one.
+        private func boundLog() {
+            guard DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes else { return }
+            // The checkpointer thread may hold the checkpoint lock for a moment: try again.
+            for _ in 0..<100 {
+                guard let busy = try? Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)"), busy != 0 else { return }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
         }
 
         /// The database cannot be written (full disk, I/O error): the open batch is lost with it,
         /// and the files not loaded yet fail too; the run stops.
         private func abandon(_ error: Error) {
             if db.isInsideTransaction { try? db.rollback() }
-            for file in batch { fail(items[file.index], error) }
+            for file in batch { summary.fail(items[file.index], error) }
             batch = []
             summary.failedFiles += queue.count
             queue = []
             databaseFailed = true
+        }
+
+        /// Loads one prepared input inside the open transaction.
+        private func ingest(_ input: PreparedInput) throws -> FileResult {
+            let path = input.item.displayPath
+            let manifest = Manifest(db)
+            // A file is fingerprinted before it is read, so an unchanged file costs one fast pass.
+            // Standard input is fingerprinted while it is read, and checked at the end.
+            if let knownHash = input.knownHash {
+                if let previous = try manifest.ingestedFile(at: path) {
+                    if previous.contentHash == knownHash, previous.size == input.size {
+                        input.items.cancel()
+                        logger.info("skipped \(path): \(IngestMessages.unchanged)")
+                        return .unchanged
+                    }
+                    try manifest.withdraw(path: path, previousHash: previous.contentHash, store: store)
+                }
+                if try manifest.delivered(fileHash: knownHash) {
+                    input.items.cancel()
+                    try manifest.recordCopy(of: knownHash, at: path, size: input.size ?? 0, ingestedAt: ingestedAt)
+                    logger.info("skipped \(path): \(IngestMessages.copy)")
+                    return .copyOf(fileHash: knownHash)
+                }
+            }
+            let file = try store.beginFile(path: path, ingestedAt: ingestedAt)
+            var figures = FileFigures()
+            while let item = try input.items.next() {
+                switch item {
+                case let .record(record):
+                    switch try file.load(record) {
+                    case .newVersion: figures.newVersions += 1
+                    case .repeatedVersion: figures.duplicates += 1
+                    }
+                    if file.records == 1 { try options.faultAfterFirstRecord?(path) }
+                case let .reject(chunk):
+                    try file.reject(chunk)
+                    figures.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: chunk.offset, message: chunk.reason))
+                }
+                if file.records & 255 == 0 { reportProgress(on: input.item, bytes: input.items.latestProgress, records: file.records) }
+            }
+            let fileHash = ContactRecord.hashText(input.hashing.hasher.finalize())
+            // Standard input is never a file that changed: what earlier runs read from it stays.
+            if input.knownHash == nil, try manifest.delivered(fileHash: fileHash) { return .repeatedStandardInput }
+            let damage = input.source.damage.map(IngestMessages.damage)
+            if let damage {
+                figures.partial = true
+                figures.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: input.stream.position, message: damage))
+            }
+            try file.finish(fileHash: fileHash, size: input.hashing.hasher.byteCount, damage: damage)
+            figures.records = file.records
+            figures.rejects = file.rejects
+            return .loaded(figures)
         }
 
         private func reportProgress(on item: InputItem, bytes: Int64, records: Int) {
@@ -297,7 +411,7 @@ public final class Ingest {
             let batchBytes = batch.reduce(Int64(0)) { $0 + items[$1.index].size }
             progress(IngestProgress(file: item.displayPath, filesDone: items.count - queue.count - 1, filesTotal: items.count,
                                     bytesDone: bytesCommitted + batchBytes + bytes, bytesTotal: bytesTotal,
-                                    records: summary.records + batch.reduce(0) { $0 + $1.summary.records } + records,
+                                    records: summary.records + batchRecords + records,
                                     elapsed: (ContinuousClock.now - start).seconds))
         }
     }
@@ -338,115 +452,12 @@ public final class Ingest {
         deinit { items.cancel() }
     }
 
-    /// Loads one prepared input inside the caller's transaction; returns what it did.
-    fileprivate func ingest(_ input: PreparedInput, with store: ContactStore, ingestedAt: String,
-                        report: (Int64, Int) -> Void) throws -> IngestSummary {
-        let path = input.item.displayPath
-        var fileSummary = IngestSummary()
-        let previous = try store.ingestedFile(at: path)
-        store.discardFile()
-        // A file is fingerprinted before it is read, so an unchanged file costs one fast pass.
-        // Standard input is fingerprinted while it is read, and checked at the end.
-        let knownHash = input.knownHash
-        if let knownHash, let previous {
-            if previous.contentHash == knownHash, previous.size == input.size {
-                input.items.cancel()
-                fileSummary.skippedFiles = 1
-                logger.info("skipped \(path): unchanged since it was ingested")
-                return fileSummary
-            }
-            try store.forgetFile(at: path, previousHash: previous.contentHash)
-        }
-        if let knownHash, try store.delivered(fileHash: knownHash) {
-            // The same bytes were loaded under another path (a copied object): nothing to count again.
-            input.items.cancel()
-            try store.recordCopy(of: knownHash, at: path, size: input.size ?? 0, ingestedAt: ingestedAt)
-            fileSummary.skippedFiles = 1
-            logger.info("skipped \(path): the same content was ingested under another path")
-            return fileSummary
-        }
-        let hashing = input.hashing
-        let source = input.source
-        let stream = input.stream
-        let items = input.items
+    /// An error as one line, for the commands' failures (see `IngestMessages`).
+    public static func message(for error: Error) -> String { IngestMessages.message(for: error) }
 
-        // The file's hash is known once it has been read (standard input is hashed while read).
-        var file = SourceFile(path: path, fileHash: "", ingestedAt: ingestedAt)
-        var records = 0
-        var rejects = 0
-        while let item = try items.next() {
-            switch item {
-            case let .record(record):
-                records += 1
-                switch try store.load(record, from: file) {
-                case .newVersion: fileSummary.newVersions += 1
-                case .repeatedVersion: fileSummary.duplicates += 1
-                }
-                if records == 1 { try options.faultAfterFirstRecord?(path) }
-            case let .reject(chunk):
-                rejects += 1
-                try store.reject(chunk, from: file)
-                fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: chunk.offset, message: chunk.reason))
-            }
-            if records & 255 == 0 { report(items.latestProgress, records) }
-        }
-        let fileHash = ContactRecord.hashText(hashing.hasher.finalize())
-        if knownHash == nil, try store.delivered(fileHash: fileHash) {
-            // Bytes on standard input that were loaded before: the caller rolls this back.
-            // (Standard input is never a file that changed: what earlier runs read from it stays.)
-            var skipped = IngestSummary()
-            skipped.skippedFiles = 1
-            return skipped
-        }
-        try store.finishFile(fileHash: fileHash)
-        let damage = source.damage.map { "\($0.reason) at compressed byte \($0.compressedOffset); the records before it were kept" }
-        if let damage {
-            fileSummary.partialFiles = 1
-            fileSummary.diagnostics.append(Diagnostic(severity: .warning, file: path, offset: stream.position, message: damage))
-        }
-        file.fileHash = fileHash
-        try store.recordFile(file, size: hashing.hasher.byteCount,
-                             records: records, rejects: rejects, damage: damage)
-        fileSummary.records = records
-        fileSummary.rejects = rejects
-        return fileSummary
-    }
-
-    /// An error as one line: SQLite's own message for a database error, else the error's description.
-    public static func message(for error: Error) -> String {
-        if let error = error as? DatabaseError { return "database error: \(error.message ?? error.description)" }
-        return (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    }
-
-    /// `message(for:)`, with what to do when the database itself is the problem.
-    static func describe(_ error: Error) -> String {
-        var message = message(for: error)
-        if let error = error as? DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_FULL, .SQLITE_IOERR:
-                message += " (check the free space of the disk that holds the database, then run the same command again: finished files are kept)"
-            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
-                message += " (the database or its folder cannot be written: check the path and its permissions)"
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-                message += " (this file is not a ctrdb database: name another with --db)"
-            default:
-                break
-            }
-        }
-        return message
-    }
-}
-
-extension Ingest {
-    /// Errors of the database itself rather than of one input file.
-    static func isFatal(_ error: Error) -> Bool {
-        guard let error = error as? DatabaseError else { return false }
-        switch error.resultCode {
-        case .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_CORRUPT, .SQLITE_PERM:
-            return true
-        default:
-            return false
-        }
+    /// Opens (creating or migrating) the database for writing (see `DatabaseOpener`).
+    public static func openDatabase(at path: String, busyTimeoutSeconds: Double = 600) throws -> DatabaseQueue {
+        try DatabaseOpener.writer(at: path, busyTimeoutSeconds: busyTimeoutSeconds)
     }
 }
 

@@ -34,6 +34,10 @@ struct LoadOptions: ParsableArguments {
     @Option(name: .long, help: "Largest record accepted, in bytes; a longer one is rejected without being read into memory.")
     var maxRecordSize = RecordFramer.defaultMaxRecordSize
 
+    /// The write-ahead log size at which a batch commits early (tests make it small).
+    @Option(name: .long, help: .hidden)
+    var logLimitMb: Int?
+
     @Flag(name: .long, help: "Also list skipped files.")
     var verbose = false
 
@@ -56,6 +60,7 @@ struct LoadOptions: ParsableArguments {
             var options = IngestOptions()
             options.maxRecordSize = maxRecordSize
             options.redactPhones = redactPhones
+            if let logLimitMb { options.logLimitBytes = Int64(logLimitMb) << 20 }
             if let redactKeyFile {
                 options.redactor = try PhoneRedactor(keyFile: redactKeyFile)
             } else if let key = ProcessInfo.processInfo.environment["CTRDB_REDACT_KEY"], !key.isEmpty {

@@ -68,6 +68,9 @@ public func gzip(_ text: String) -> [UInt8] { gzip(Array(text.utf8)) }
 public func rows(_ db: String, _ sql: String) throws -> [[String]] {
     var config = Configuration()
     config.readonly = true
+    // The views inflate raw JSON with the sqlite3 shell's function; this is the README's
+    // recipe for other SQLite clients, written apart from ctrdb's own.
+    config.prepareDatabase { db in db.add(function: sqlarUncompress) }
     return try DatabaseQueue(path: db, configuration: config).read { db in
         try Row.fetchAll(db, sql: sql).map { row in
             row.databaseValues.map { value -> String in
@@ -110,4 +113,24 @@ public func parseCSV(_ text: String) -> [[String]] {
     }
     if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
     return records
+}
+
+/// `sqlar_uncompress(data, size)` as the sqlite3 shell defines it (zlib's `uncompress`).
+public let sqlarUncompress = DatabaseFunction("sqlar_uncompress", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
+    let data: Data
+    switch values[0].storage {
+    case .null: return nil
+    case let .blob(blob): data = blob
+    case let .string(text): data = Data(text.utf8)
+    default: return values[0]
+    }
+    let size = Int.fromDatabaseValue(values[1]) ?? 0
+    if size <= 0 || size == data.count { return data }
+    var out = [UInt8](repeating: 0, count: size)
+    var length = uLongf(size)
+    let code = data.withUnsafeBytes { input in
+        out.withUnsafeMutableBufferPointer { uncompress($0.baseAddress, &length, input.bindMemory(to: Bytef.self).baseAddress, uLong(data.count)) }
+    }
+    guard code == Z_OK else { throw DatabaseError(message: "error in uncompress()") }
+    return Data(out)
 }

@@ -43,7 +43,7 @@ public enum ChainResolver {
     /// with one recursive query (so every leg whose chain or outcome can depend on a pending
     /// one is in), resolves that closed set in memory, and writes back only what changed.
     @discardableResult
-    public static func resolvePending(_ db: Database) throws -> Int {
+    public static func resolvePending(_ db: Database, maxSteps: Int = .max) throws -> Int {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS chain_seeds (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS chain_group (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
@@ -53,7 +53,7 @@ public enum ChainResolver {
             WHERE contact_id = ?7
             """)
         var examined = 0
-        while true {
+        for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the log (issue 10)
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
             try db.execute(sql: "INSERT INTO chain_seeds SELECT contact_id FROM pending_chain LIMIT ?", arguments: [seedsPerStep])
             if db.changesCount == 0 { break }
@@ -87,11 +87,15 @@ public enum ChainResolver {
                                              missingParent: row[11], missingNext: row[12], inCycle: row[13])
                 }
             }
+            var touchedChains: Set<String> = []  // journeys rows to rewrite (issue 10: JourneyStore)
             for (id, resolution) in resolve(legs) where current[id] != resolution {
                 update.bind(resolution)
                 update.bind(id)
                 try update.run()
+                touchedChains.insert(resolution.chainId)
+                if let old = current[id]?.chainId { touchedChains.insert(old) }
             }
+            try JourneyStore.refresh(db, chainIds: touchedChains)
             try db.execute(sql: "DELETE FROM pending_chain WHERE contact_id IN (SELECT id FROM chain_group)")
             examined += legs.count
         }

@@ -67,6 +67,15 @@ final class BoundStatement {
         }
     }
 
+    /// A blob, copied by SQLite before the call returns.
+    func bind(blob: UnsafeRawBufferPointer) {
+        defer { nextIndex += 1 }
+        _ = sqlite3_bind_blob(handle, nextIndex, blob.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(blob.count), BoundStatement.transient)
+    }
+
+    /// The rowid of the last row this connection inserted.
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+
     /// Runs the statement to completion.
     func run() throws {
         defer {

@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 2
+    public static let version = 3
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -29,6 +29,7 @@ public enum Schema {
                 guard current < version else { return .commit }
                 if current < 1 { try createVersion1(db) }
                 if current == 1 { try upgradeToVersion2(db) }
+                if current < 3 { try SchemaV3.upgrade(db) }
                 try db.execute(sql: "PRAGMA user_version = \(version)")
                 return .commit
             }
@@ -46,7 +47,8 @@ public enum Schema {
             """)
     }
 
-    private static func createVersion1(_ db: Database) throws {
+    /// Version 1 as the first release wrote it; every new database starts here and is upgraded.
+    static func createVersion1(_ db: Database) throws {
             try db.execute(sql: """
                 CREATE TABLE contacts (
                     contact_id TEXT PRIMARY KEY NOT NULL,
@@ -191,6 +193,7 @@ public enum Schema {
         config.busyMode = .timeout(busyTimeoutSeconds)
         config.journalMode = .wal
         config.prepareDatabase { db in
+            db.add(function: RawText.uncompress)
             // page_size applies only to a new, empty database. 64 KiB pages (SQLite's largest)
             // hold about twenty 3 KB raw records each, and a bulk load makes a quarter as many
             // page writes as at 16 KiB: `make bench` loads 10 to 15% faster (README,
@@ -211,6 +214,7 @@ public enum Schema {
         config.busyMode = .timeout(30)
         // Reports sort and group in memory: temporary files would write to disk for a read.
         config.prepareDatabase { db in
+            db.add(function: RawText.uncompress)
             try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
         }
         return config

@@ -8,7 +8,7 @@ import TestSupport
     private let folder: TemporaryFolder
     private let queue: DatabaseQueue
     private var db: String { folder.file("ctr.db") }
-    private let file = SourceFile(path: "f.json", fileHash: "00000000000000aa", ingestedAt: "2024-01-01T00:00:00Z")
+    private let ingestedAt = "2024-01-01T00:00:00Z"
 
     init() throws {
         folder = try TemporaryFolder()
@@ -21,20 +21,20 @@ import TestSupport
     }
 
     @discardableResult
-    private func load(_ text: String, offset: Int64 = 0, file: SourceFile? = nil) throws -> LoadOutcome {
+    private func load(_ text: String, offset: Int64 = 0) throws -> LoadOutcome {
         let r = try record(text, offset: offset)
-        return try queue.write { db in try ContactStore(db).load(r, from: file ?? self.file) }
+        return try queue.write { db in try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt).load(r) }
     }
 
     @Test func newVersionThenRepeatAndTheFilesDeliveryList() throws {
         let text = ctr("a")
         let r0 = try record(text, offset: 0), r1 = try record(text, offset: 100)
         let outcomes = try queue.write { db -> [LoadOutcome] in
-            let store = try ContactStore(db)
-            let outcomes = [try store.load(r0, from: file), try store.load(r1, from: file)]
-            #expect(try store.delivered(fileHash: "00000000000000aa") == false)
-            try store.finishFile(fileHash: "00000000000000aa")
-            #expect(try store.delivered(fileHash: "00000000000000aa"))
+            let file = try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt)
+            let outcomes = [try file.load(r0), try file.load(r1)]
+            #expect(try Manifest(db).delivered(fileHash: "00000000000000aa") == false)
+            try file.finish(fileHash: "00000000000000aa", size: 10, damage: nil)
+            #expect(try Manifest(db).delivered(fileHash: "00000000000000aa"))
             return outcomes
         }
         #expect(outcomes == [.newVersion(isCurrent: true), .repeatedVersion])
@@ -72,9 +72,9 @@ import TestSupport
 
     @Test func rejectKeepsTextOrBytes() throws {
         try queue.write { db in
-            let store = try ContactStore(db)
-            try store.reject(RejectedChunk(offset: 7, length: 3, reason: "r", bytes: [UInt8]("abc")), from: file)
-            try store.reject(RejectedChunk(offset: 20, length: 2, reason: "bin", bytes: [0xFF, 0x00]), from: file)
+            let file = try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt)
+            try file.reject(RejectedChunk(offset: 7, length: 3, reason: "r", bytes: [UInt8]("abc")))
+            try file.reject(RejectedChunk(offset: 20, length: 2, reason: "bin", bytes: [0xFF, 0x00]))
         }
         let got = try rows(db, "SELECT source_file, byte_offset, length, reason, raw_text FROM rejects ORDER BY byte_offset")
         #expect(got
@@ -82,21 +82,20 @@ import TestSupport
     }
 
     @Test func forgetFileWithdrawsItsDeliveriesAndRestoresTheNewestRemaining() throws {
-        let other = SourceFile(path: "g.json", fileHash: "00000000000000bb", ingestedAt: file.ingestedAt)
         let old = try record(ctr("a", queue: "Old", lastUpdate: "2024-03-12T10:10:00Z"))
         let new = try record(ctr("a", queue: "New", lastUpdate: "2024-03-12T10:20:00Z"))
         let onlyHere = try record(ctr("only-here"), offset: 700)
         try queue.write { db in
             let store = try ContactStore(db)
-            _ = try store.load(old, from: other)
-            try store.finishFile(fileHash: other.fileHash)
-            try store.recordFile(other, size: 1, records: 1, rejects: 0, damage: nil)
-            _ = try store.load(new, from: file)
-            _ = try store.load(onlyHere, from: file)
-            try store.finishFile(fileHash: file.fileHash)
-            try store.recordFile(file, size: 1, records: 2, rejects: 0, damage: nil)
+            let other = try store.beginFile(path: "g.json", ingestedAt: ingestedAt)
+            _ = try other.load(old)
+            try other.finish(fileHash: "00000000000000bb", size: 1, damage: nil)
+            let file = try store.beginFile(path: "f.json", ingestedAt: ingestedAt)
+            _ = try file.load(new)
+            _ = try file.load(onlyHere)
+            try file.finish(fileHash: "00000000000000aa", size: 1, damage: nil)
             try db.execute(sql: "DELETE FROM pending_chain")
-            try store.forgetFile(at: "f.json", previousHash: file.fileHash)
+            try Manifest(db).withdraw(path: "f.json", previousHash: "00000000000000aa", store: store)
         }
         #expect(try rows(db, "SELECT contact_id, queue_name FROM contacts") == [["a", "Old"]])
         #expect(try rows(db, "SELECT contact_id, source_file FROM contact_versions") == [["a", "g.json"]])
@@ -106,10 +105,14 @@ import TestSupport
 
     @Test func manifestRoundTrip() throws {
         try queue.write { db in
-            let store = try ContactStore(db)
-            #expect(try store.ingestedFile(at: "f.json") == nil)
-            try store.recordFile(file, size: 42, records: 3, rejects: 1, damage: "cut")
-            #expect(try store.ingestedFile(at: "f.json") == .init(size: 42, contentHash: file.fileHash, status: "partial"))
+            let manifest = Manifest(db)
+            #expect(try manifest.ingestedFile(at: "f.json") == nil)
+            let file = IngestedFile(path: "f.json", size: 42, contentHash: "00000000000000aa", records: 3, rejects: 1, status: "partial", error: "cut")
+            try manifest.record(file, ingestedAt: ingestedAt)
+            #expect(try manifest.ingestedFile(at: "f.json") == file)
+            #expect(try Int.fetchOne(db, sql: "SELECT count FROM quality_counters WHERE check_name = 'partial_files'") == 1)
+            try manifest.record(IngestedFile(path: "f.json", size: 42, contentHash: "00000000000000ab", records: 3, rejects: 0, status: "complete"), ingestedAt: ingestedAt)
         }
+        #expect(try rows(db, "SELECT count FROM quality_counters WHERE check_name = 'partial_files'") == [["0"]])
     }
 }

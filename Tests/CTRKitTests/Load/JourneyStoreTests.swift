@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import CTRKit
+
+/// The `journeys` table and the quality counters, kept by the load and the chain stage, must
+/// equal what computing them from scratch gives; one-day queries must use an index.
+@Suite struct JourneyStoreTests {
+    /// What `journeys` was as a view: every chain aggregated from its legs.
+    private let recomputed = "SELECT * FROM (\(JourneyStore.aggregate(where: "c.chain_id IS NOT NULL"))) ORDER BY 1"
+
+    @Test func theTableEqualsTheAggregateAfterLinksArriveLaterAndAFileChanges() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        // Run 1: legs alone; run 2: their parents and children arrive; run 3: a file changes.
+        _ = try folder.write("a.json", (ctr("p1", queue: "Sales") + ctr("x", answered: true) + ctr("c2", method: "CALLBACK", previous: "p2", queue: "Support")))
+        try ingest([folder.file("a.json")], into: db)
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+        _ = try folder.write("b.json", (ctr("c1", method: "TRANSFER", previous: "p1", queue: "Billing") + ctr("p2", next: "c2")))
+        try ingest([folder.file("a.json"), folder.file("b.json")], into: db)
+        #expect(try rows(db, "SELECT chain_id, legs FROM journeys ORDER BY 1") == [["p1", "2"], ["p2", "2"], ["x", "1"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+        _ = try folder.write("b.json", (ctr("p2", next: "c2", lastUpdate: "2024-03-12T10:30:00Z")))
+        try ingest([folder.file("a.json"), folder.file("b.json")], into: db)
+        #expect(try rows(db, "SELECT chain_id, legs FROM journeys ORDER BY 1") == [["p1", "1"], ["p2", "2"], ["x", "1"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+    }
+
+    @Test func qualityCountersEqualTheWholeDatabaseChecks() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        // A re-delivery, a conflict (same LastUpdateTimestamp, other content), a reject, a cut gzip (its last record rejected too).
+        _ = try folder.write("a.json", (ctr("b") + ctr("b") + ctr("a", queue: "One") + ctr("a", queue: "Two") + "{oops}"))
+        _ = try folder.write("c.json.gz", Array(gzip(ctr("z")).dropLast(12)))
+        try ingest([folder.file("a.json"), folder.file("c.json.gz")], into: db)
+        let expected = """
+            SELECT 'conflicting_versions', COUNT(DISTINCT a.contact_id), MIN(a.contact_id) FROM versions a JOIN versions b
+                ON b.contact_id = a.contact_id AND b.last_update_ms = a.last_update_ms AND b.content_hash > a.content_hash
+            UNION ALL SELECT 'duplicate_deliveries', COALESCE(SUM(deliveries - 1), 0), MIN(CASE WHEN deliveries > 1 THEN contact_id END) FROM versions
+            UNION ALL SELECT 'partial_files', COUNT(*), NULL FROM ingest_files WHERE status = 'partial'
+            UNION ALL SELECT 'rejected_records', COUNT(*), NULL FROM rejects
+            ORDER BY 1
+            """
+        let got = try rows(db, expected), counters = try rows(db, "SELECT * FROM quality_counters ORDER BY 1")
+        #expect(got == [["conflicting_versions", "1", "a"], ["duplicate_deliveries", "1", "b"], ["partial_files", "1", "NULL"], ["rejected_records", "2", "NULL"]], "\(got)")
+        #expect(counters == got, "\(counters)")
+        // The file changes: what it delivered is withdrawn, and the counters follow.
+        _ = try folder.write("a.json", (ctr("b")))
+        try ingest([folder.file("a.json"), folder.file("c.json.gz")], into: db)
+        let after = try rows(db, "SELECT * FROM quality_counters ORDER BY 1"), recount = try rows(db, expected)
+        #expect(after == recount, "\(after) \(recount)")
+        #expect(try rows(db, "SELECT count FROM quality_counters ORDER BY 1") == [["0"], ["0"], ["1"], ["1"]], "the cut gzip's reject stays")
+    }
+
+    @Test func oneDayQueriesUseAnIndex() throws {
+        let folder = try TemporaryFolder()
+        let export = folder.file("export")
+        var options = GenerateOptions(outputDirectory: export)
+        options.journeys = 300
+        options.days = 2
+        _ = try ExportGenerator(options: options).run()
+        let db = folder.file("ctr.db")
+        try ingest([export], into: db)
+        let day = "'2024-03-05'", next = "'2024-03-06'"
+        for query in [
+            "SELECT * FROM journeys WHERE first_initiation_ts >= \(day) AND first_initiation_ts < \(next)",
+            "SELECT * FROM contacts WHERE disconnect_ts >= \(day) AND disconnect_ts < \(next)",
+            "SELECT * FROM contacts WHERE initiation_ts >= \(day) AND initiation_ts < \(next)",
+            "SELECT * FROM contacts WHERE enqueue_ts >= \(day) AND enqueue_ts < \(next)",
+            "SELECT * FROM contacts WHERE connected_to_agent_ts >= \(day) AND connected_to_agent_ts < \(next)",
+            "SELECT raw_json FROM contact_versions v JOIN contacts c USING (contact_id) WHERE c.disconnect_ts >= \(day) AND c.disconnect_ts < \(next)",
+        ] {
+            let plan = try rows(db, "EXPLAIN QUERY PLAN " + query).map { $0.last! }
+            #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(query): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN contacts") || $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN journeys") }, "\(query): \(plan)")
+        }
+    }
+}
