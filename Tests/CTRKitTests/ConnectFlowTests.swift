@@ -1,6 +1,5 @@
 @testable import CTRKit
 import Foundation
-import GRDB
 import Testing
 
 /// Hand-made legs of documented Amazon Connect flows (Fixtures/connect-flows, made by its
@@ -182,38 +181,5 @@ struct PlacementAndDayTests {
         both.day = "2024-03-10"
         both.from = "2024-03-10"
         #expect(throws: ReportError.dayWithRange) { try both.range() }
-    }
-}
-
-@Suite("Schema version 2: outcomes of a previous version's database")
-struct OutcomeMigrationTests {
-    @Test("a version 1 database (retries and dialled handovers stored as callback, transfer-completed legs as unresolved) is upgraded in place by the next ingest")
-    func upgradesInPlace() throws {
-        let fixture = try ConnectFlowTests.fixture()
-        let reference = try fixture.run("abandonment").rows
-        // What version 1 stored for these legs: its rules counted a callback leg's callback next
-        // leg as a request, and knew nothing of TransferCompletedTimestamp.
-        let queue = try DatabaseQueue(path: fixture.databasePath)
-        try queue.write { db in
-            try db.execute(sql: """
-                UPDATE contacts SET outcome = 'callback' WHERE outcome = 'callback_retry';
-                UPDATE contacts SET outcome = 'unresolved' WHERE contact_id = 'G-in';
-                UPDATE contacts SET outcome = 'abandoned' WHERE contact_id = 'F-in';
-                DELETE FROM pending_chain;
-                PRAGMA user_version = 1;
-                """)
-        }
-        try queue.close()
-        #expect(try fixture.run("callbacks").value("Sales", "callbacks_requested") == .integer(5))
-        #expect(try fixture.scalar("SELECT COUNT(*) FROM contacts WHERE outcome = 'callback'") == 11.databaseValue)
-
-        // an ingest with nothing new upgrades the schema and recomputes the outcomes
-        let summary = try fixture.ingest([:])
-        #expect(summary.chainLegs >= 8)
-        #expect(try fixture.scalar("PRAGMA user_version").storage.value as? Int64 ?? 0 >= 2)
-        #expect(try fixture.scalar("SELECT COUNT(*) FROM contacts WHERE outcome = 'callback'") == 5.databaseValue)
-        #expect(try fixture.scalar("SELECT COUNT(*) FROM contacts WHERE outcome = 'callback_retry'") == 6.databaseValue)
-        #expect(try fixture.scalar("SELECT outcome FROM contacts WHERE contact_id = 'G-in'") == "transfer".databaseValue)
-        #expect(try fixture.run("abandonment").rows == reference)
     }
 }

@@ -1,5 +1,6 @@
-import CTRKit
+@testable import CTRKit
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 
@@ -409,6 +410,37 @@ struct ConnectFlowCommandTests {
         #expect(chain.map { $0[chain[0].firstIndex(of: "outcome")!] } == ["outcome", "transfer", "answered"])
         let support = parseCSV(try ReportBinary.run(["report", "queue-duration", "--db", db, "--queue", "Support"]).text)
         #expect(support.last?[2] == "2")
+    }
+
+    @Test("a version 1 database's outcomes (retries and dialled handovers stored as callback, transfer-completed legs as unresolved) are recomputed in place by the next ingest")
+    func previousOutcomesUpgraded() throws {
+        let scratch = try TemporaryFolder()
+        let flows = Self.folder.appendingPathComponent("flows.ndjson").path
+        let current = try ReportBinary.ingest([flows], into: scratch.url)
+        let reference = try ReportBinary.run(["report", "abandonment", "--db", current]).stdout
+        let old = scratch.file("old.db")
+        try writeVersion1(old, from: current)
+        // What version 1 stored for these legs: its rules made a callback leg's callback next leg a
+        // request, and knew nothing of TransferCompletedTimestamp.
+        let queue = try DatabaseQueue(path: old)
+        try queue.write { db in
+            try db.execute(sql: """
+                UPDATE contacts SET outcome = 'callback' WHERE outcome = 'callback_retry';
+                UPDATE contacts SET outcome = 'unresolved' WHERE contact_id = 'G-in';
+                UPDATE contacts SET outcome = 'abandoned' WHERE contact_id = 'F-in';
+                """)
+        }
+        try queue.close()
+        #expect(try rows(old, "SELECT COUNT(*) FROM contacts WHERE outcome = 'callback'") == [["11"]])
+
+        // the next nightly ingest (here with nothing new) upgrades the schema and the outcomes
+        let upgrade = try ReportBinary.run(["ingest", "--quiet", "--db", old, flows])
+        #expect(upgrade.status == 0, "\(upgrade.stderr)")
+        #expect(try rows(old, "PRAGMA user_version") == [[String(Schema.version)]])
+        #expect(try rows(old, "SELECT outcome, COUNT(*) FROM contacts WHERE outcome LIKE 'callback%' GROUP BY 1 ORDER BY 1") == [["callback", "5"], ["callback_retry", "6"]])
+        #expect(try rows(old, "SELECT outcome FROM contacts WHERE contact_id IN ('F-in', 'G-in')") == [["transfer"], ["transfer"]])
+        #expect(try ReportBinary.run(["report", "abandonment", "--db", old]).stdout == reference)
+        #expect(try ReportBinary.run(["report", "callbacks", "--db", old]).stdout == ReportBinary.run(["report", "callbacks", "--db", current]).stdout)
     }
 
     @Test("--by answer through the binary: a help text that names it, and rows")

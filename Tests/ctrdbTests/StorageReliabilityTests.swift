@@ -127,7 +127,7 @@ private func integrity(of db: String) throws -> String {
 
 /// Writes `path` as the first release did (schema version 1, its DDL kept in `Schema`), with
 /// the contents of a database of this release: what the old binary had left after the same runs.
-private func writeVersion1(_ path: String, from current: String) throws {
+func writeVersion1(_ path: String, from current: String) throws {
     var config = Configuration()
     config.prepareDatabase { db in db.add(function: sqlarUncompress) }
     let queue = try DatabaseQueue(path: path, configuration: config)
