@@ -1,7 +1,8 @@
 # ctrdb: the front door. Every target is listed here.
 #
 #   make run      build, ingest SampleData/ into a fresh sample.db, print every canned report
-#   make test     build and run every test (what CI runs)
+#   make test     build and run every test (what CI runs): swift test, then the Parquet interop tests
+#                 (Tests/Interop: pyarrow and DuckDB read what `ctrdb lake` wrote; needs python3 -m pytest)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
 #   make bench    release build, then ingest speed and memory against DuckDB and zcat, the nightly case, and report times
@@ -9,14 +10,15 @@
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
-#   make deps     install the system libraries (libsqlite3-dev, zlib1g-dev) when missing
+#   make deps     install the system libraries (libsqlite3-dev, zlib1g-dev, libzstd-dev, libsnappy-dev) when missing
 #   make clean    remove build products and the sample database
 
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SAMPLE_DB ?= sample.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev
+SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libzstd-dev libsnappy-dev
+PYTHON ?= python3
 
 .PHONY: run test build release bench fuzz install deps clean
 
@@ -33,6 +35,8 @@ release: deps
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build
+	$(PYTHON) -m pytest -q Tests/Interop
 
 run: build
 	@rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm

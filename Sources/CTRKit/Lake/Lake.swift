@@ -119,10 +119,13 @@ public struct Lake {
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
             guard isFolder.boolValue else { throw LakeError.notAFolder(path: folder) }
             let manifest = try LakeManifest.read(from: folder)
-            if manifest == nil, let entries = try? FileManager.default.contentsOfDirectory(atPath: folder), !entries.isEmpty {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            let leftovers = entries.filter(LakeManifest.isTemporary)
+            if manifest == nil && entries.count > leftovers.count {
                 throw LakeError.notALake(path: folder)
             }
             guard access(folder, W_OK) == 0 else { throw LakeError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
+            for name in leftovers { unlink(folder + "/" + name) }
             if let manifest { return manifest }
         } else {
             do {

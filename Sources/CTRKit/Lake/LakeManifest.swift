@@ -39,6 +39,12 @@ public struct LakeManifest: Codable, Equatable, Sendable {
         tables = [:]
     }
 
+    /// Whether a file name is a manifest being written (AtomicFileSink's hidden name), which a
+    /// killed run may leave behind.
+    static func isTemporary(_ name: String) -> Bool {
+        name.hasPrefix("." + fileName + ".") && name.hasSuffix(".tmp")
+    }
+
     static func read(from folder: String) throws -> LakeManifest? {
         let path = folder + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { return nil }
