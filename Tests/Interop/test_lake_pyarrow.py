@@ -48,7 +48,8 @@ def test_types_and_logical_types(lake, table):
             column = parquet_schema.column(i)
             if column.name in TIMESTAMPS:
                 assert column.logical_type.type == "TIMESTAMP"
-                assert json.loads(column.logical_type.to_json()) == {"Type": "Timestamp", "isAdjustedToUTC": True, "timeUnit": "microseconds"}
+                logical = json.loads(column.logical_type.to_json())
+                assert (logical["isAdjustedToUTC"], logical["timeUnit"], logical["is_from_converted_type"]) == (True, "microseconds", False)
                 assert column.converted_type == "TIMESTAMP_MICROS"
             elif column.name in INTEGERS:
                 assert column.physical_type == "INT64" and column.logical_type.type == "NONE"
