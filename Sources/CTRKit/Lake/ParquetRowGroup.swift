@@ -49,11 +49,12 @@ public struct ParquetRowGroup {
     public mutating func append(row: [ParquetValue]) throws {
         guard row.count == columns.count else { throw ParquetError.wrongRowWidth(expected: columns.count, got: row.count) }
         // Checked whole before anything is appended, so that a bad row leaves the group as it was.
-        for (column, value) in zip(schema.columns, row) {
-            switch (column.kind, value) {
+        for index in row.indices {
+            let column = schema.columns[index]
+            switch (column.kind, row[index]) {
             case (_, .null) where !column.optional: throw ParquetError.nullInRequiredColumn(column: column.name)
             case (_, .null), (.string, .string), (.int64, .int64), (.timestamp, .int64): continue
-            default: throw ParquetError.wrongValue(column: column.name, expected: column.kind, got: value)
+            default: throw ParquetError.wrongValue(column: column.name, expected: column.kind, got: row[index])
             }
         }
         for index in row.indices {
@@ -109,10 +110,19 @@ struct ColumnBuffer {
     mutating func append(bytes: UnsafeRawBufferPointer) {
         withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { plain.append(contentsOf: $0) }
         plain.append(contentsOf: bytes)
-        // Strings order as unsigned bytes (TYPE_ORDER for BYTE_ARRAY), as [UInt8] compares.
-        if minBytes.map({ bytes.lexicographicallyPrecedes($0) }) ?? true { minBytes = Array(bytes) }
-        if maxBytes.map({ $0.lexicographicallyPrecedes(bytes) }) ?? true { maxBytes = Array(bytes) }
+        // Strings order as unsigned bytes (TYPE_ORDER for BYTE_ARRAY), as memcmp compares them.
+        if minBytes.map({ ColumnBuffer.compare(bytes, $0) < 0 }) ?? true { minBytes = Array(bytes) }
+        if maxBytes.map({ ColumnBuffer.compare(bytes, $0) > 0 }) ?? true { maxBytes = Array(bytes) }
         appended()
+    }
+
+    /// Unsigned byte-wise order, a prefix first; negative, zero or positive like memcmp.
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Int {
+        b.withUnsafeBytes { b in
+            let common = min(a.count, b.count)
+            let order = common == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, common))
+            return order != 0 ? order : a.count - b.count
+        }
     }
 
     private mutating func appended() {

@@ -177,3 +177,14 @@ import TestSupport
         #expect(group.columns.allSatisfy { $0.rowCount == 1 })
     }
 }
+
+@Suite struct ColumnBufferTests {
+    @Test func stringsCompareAsUnsignedBytesWithAPrefixFirst() {
+        func compare(_ a: String, _ b: String) -> Int {
+            Array(a.utf8).withUnsafeBytes { ColumnBuffer.compare($0, Array(b.utf8)) }
+        }
+        #expect(compare("a", "b") < 0 && compare("b", "a") > 0 && compare("a", "a") == 0)
+        #expect(compare("ab", "abc") < 0 && compare("", "a") < 0 && compare("", "") == 0)
+        #expect(compare("é", "z") > 0, "0xC3 sorts after 0x7A unsigned")
+    }
+}
