@@ -31,7 +31,7 @@ extension CTRDB {
             try failingClearly {
                 let start = Date()
                 let catalog = try loadCatalog()
-                let result = try CTRKit.Lake(folder: folder).export(databasePath: database.path, legsSQL: catalog.legsSQL,
+                let result = try CTRKit.Lake(folder: folder).export(databasePath: database.path, catalog: catalog,
                                                                     compression: compression, full: full)
                 if !quietOption.quiet {
                     let tables = ["legs", "journeys", "callback_requests"].map { name in

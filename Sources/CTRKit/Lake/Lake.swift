@@ -69,7 +69,7 @@ public struct Lake {
 
     /// Writes the partitions that changed since the last run (all of them with `full`, on the
     /// first run, or after a full run that did not finish).
-    public func export(databasePath: String, legsSQL: String, compression: ParquetCompression = .zstd, full: Bool = false) throws -> LakeExportResult {
+    public func export(databasePath: String, catalog: ReportCatalog, compression: ParquetCompression = .zstd, full: Bool = false) throws -> LakeExportResult {
         let reader = try QueryRunner.openReadOnly(databasePath)
         let (installed, hasContacts) = try reader.read { db in (try LakeChangeLog.isInstalled(db), try db.tableExists("contacts")) }
         guard hasContacts else { throw LakeError.notAContactsDatabase(path: databasePath) }
@@ -85,7 +85,7 @@ public struct Lake {
         }
 
         var result = LakeExportResult(full: fullRun)
-        let tables = [LakeTable.legs(legsSQL: legsSQL), LakeTable.journeys, LakeTable.callbackRequests(legsSQL: legsSQL)]
+        let tables = [LakeTable.legs(catalog: catalog), LakeTable.journeys, LakeTable.callbackRequests(catalog: catalog)]
         let snapshot = try reader.read { db -> LakeChangeLog.Snapshot in
             ReportFunctions.register(in: db, bucketer: IntervalBucketer(interval: .total, timeZone: TimeZone(identifier: "UTC")!))
             let snapshot = try LakeChangeLog.read(db)

@@ -25,42 +25,43 @@ struct LakeTable {
         "unixepoch(\(expression)) * 1000000"
     }
 
-    /// `legs/`: every contact column of SPEC section 3, plus `queue_s` and the whisper gaps as
-    /// the reports' `legs` relation (`Queries/_legs.sql`) defines them, read through that relation
-    /// so that the definitions stay in one place. Partitioned by disconnect_ts, else initiation_ts
-    /// (the relation's `bucket_ts` with `:by = 'disconnect'`).
-    static func legs(legsSQL: String) -> LakeTable {
+    /// `legs/`: every contact column of SPEC section 3, plus `queue_s` and the whisper gaps, read
+    /// from the reports' `legs` relation (`Queries/_leg.sql`, `_legs.sql`) so that the definitions
+    /// stay in one place. Partitioned by disconnect_ts, else initiation_ts (the relation's
+    /// `bucket_ts` with `:by = 'disconnect'`).
+    static func legs(catalog: ReportCatalog) -> LakeTable {
         let text = ["instance_arn", "channel", "initiation_method"]
         let times1 = ["initiation_ts", "connected_to_system_ts", "disconnect_ts", "last_update_ts"]
         let text2 = ["disconnect_reason", "previous_contact_id", "next_contact_id", "initial_contact_id",
                      "related_contact_id", "queue_name", "queue_arn"]
         let times2 = ["enqueue_ts", "dequeue_ts"]
-        var columns = [Column(column: .string("contact_id", optional: false), expression: "c.contact_id")]
-        columns += text.map { Column(column: .string($0), expression: "c.\($0)") }
-        columns += times1.map { Column(column: .timestamp($0), expression: microseconds("c.\($0)")) }
-        columns += text2.map { Column(column: .string($0), expression: "c.\($0)") }
-        columns += times2.map { Column(column: .timestamp($0), expression: microseconds("c.\($0)")) }
-        columns += [Column(column: .int64("queue_duration_s"), expression: "c.queue_duration_s"),
-                    Column(column: .string("agent_username"), expression: "c.agent_username"),
-                    Column(column: .string("agent_arn"), expression: "c.agent_arn"),
-                    Column(column: .timestamp("connected_to_agent_ts"), expression: microseconds("c.connected_to_agent_ts"))]
+        var columns = [Column(column: .string("contact_id", optional: false), expression: "l.contact_id")]
+        columns += text.map { Column(column: .string($0), expression: "l.\($0)") }
+        columns += times1.map { Column(column: .timestamp($0), expression: microseconds("l.\($0)")) }
+        columns += text2.map { Column(column: .string($0), expression: "l.\($0)") }
+        columns += times2.map { Column(column: .timestamp($0), expression: microseconds("l.\($0)")) }
+        columns += [Column(column: .int64("queue_duration_s"), expression: "l.queue_duration_s"),
+                    Column(column: .string("agent_username"), expression: "l.agent_username"),
+                    Column(column: .string("agent_arn"), expression: "l.agent_arn"),
+                    Column(column: .timestamp("connected_to_agent_ts"), expression: microseconds("l.connected_to_agent_ts"))]
         columns += ["agent_interaction_s", "customer_hold_s", "number_of_holds", "longest_hold_s", "acw_s"]
-            .map { Column(column: .int64($0), expression: "c.\($0)") }
-        columns += ["routing_profile", "customer_address", "system_address"].map { Column(column: .string($0), expression: "c.\($0)") }
-        columns += [Column(column: .timestamp("transfer_completed_ts"), expression: microseconds("c.transfer_completed_ts")),
-                    Column(column: .string("chain_id"), expression: "c.chain_id"),
-                    Column(column: .int64("chain_depth"), expression: "c.chain_depth"),
-                    Column(column: .string("outcome"), expression: "c.outcome")]
-        // derived in the legs relation, and the chain flags the quality report reads
-        columns += ["queue_s", "agent_whisper_s", "outbound_whisper_s", "missing_parent", "missing_next", "in_cycle"]
+            .map { Column(column: .int64($0), expression: "l.\($0)") }
+        columns += ["routing_profile", "customer_address", "system_address"].map { Column(column: .string($0), expression: "l.\($0)") }
+        columns += [Column(column: .timestamp("transfer_completed_ts"), expression: microseconds("l.transfer_completed_ts")),
+                    Column(column: .string("chain_id"), expression: "l.chain_id"),
+                    Column(column: .int64("chain_depth"), expression: "l.chain_depth"),
+                    Column(column: .string("outcome"), expression: "l.outcome")]
+        // derived in the leg relation (0/1 flags and seconds), and the chain flags the quality report reads
+        columns += ["queued", "answered", "callback_leg", "queue_s", "agent_whisper_s", "outbound_whisper_s",
+                    "missing_parent", "missing_next", "in_cycle"]
             .map { Column(column: .int64($0), expression: "l.\($0)") }
         let body = """
             SELECT substr(l.bucket_ts, 1, 10) AS dt,
                    \(selectList(columns))
-            FROM legs l JOIN contacts c ON c.contact_id = l.contact_id
-            ORDER BY dt, c.queue_name, c.disconnect_ts, c.contact_id
+            FROM legs l
+            ORDER BY dt, l.queue_name, l.disconnect_ts, l.contact_id
             """
-        return LakeTable(name: "legs", schema: ParquetSchema(columns.map(\.column)), sql: ReportRunner.compose(legs: legsSQL, report: body))
+        return LakeTable(name: "legs", schema: ParquetSchema(columns.map(\.column)), sql: catalog.compose(body))
     }
 
     /// `journeys/`: the `journeys` relation, partitioned by `first_initiation_ts`.
@@ -88,61 +89,35 @@ struct LakeTable {
         return LakeTable(name: "journeys", schema: ParquetSchema(columns.map(\.column)), sql: sql)
     }()
 
-    /// `callback_requests/`: one row per leg whose outcome is `callback` (SPEC section 4), with
-    /// what its callback legs (its callback next legs, and theirs, again and again) came to, as
-    /// `Queries/callbacks.sql` follows them. Partitioned like the request leg in `legs/`.
-    static func callbackRequests(legsSQL: String) -> LakeTable {
+    /// `callback_requests/`: the reports' `callback_requests` relation (`Queries/_callback_requests.sql`):
+    /// one row per leg whose outcome is `callback`, with what its callback legs came to.
+    /// Partitioned like the request leg in `legs/`.
+    static func callbackRequests(catalog: ReportCatalog) -> LakeTable {
         let columns = [
             Column(column: .string("contact_id", optional: false), expression: "r.contact_id"),
             Column(column: .string("chain_id"), expression: "r.chain_id"),
             Column(column: .string("queue_name"), expression: "r.queue_name"),
             Column(column: .timestamp("initiation_ts"), expression: microseconds("r.initiation_ts")),
             Column(column: .timestamp("enqueue_ts"), expression: microseconds("r.enqueue_ts")),
+            Column(column: .timestamp("dequeue_ts"), expression: microseconds("r.dequeue_ts")),
             Column(column: .timestamp("disconnect_ts"), expression: microseconds("r.disconnect_ts")),
-            Column(column: .int64("answered", optional: false), expression: "(s.first_agent_ts IS NOT NULL)"),
-            Column(column: .timestamp("first_agent_ts"), expression: microseconds("s.first_agent_ts")),
-            Column(column: .int64("time_to_agent_s"), expression: "unixepoch(s.first_agent_ts) - unixepoch(r.enqueue_ts)"),
-            Column(column: .int64("attempts", optional: false), expression: "COALESCE(s.attempts, 0)"),
+            Column(column: .int64("answered", optional: false), expression: "COALESCE(r.answered, 0)"),
+            Column(column: .timestamp("first_agent_ts"), expression: microseconds("r.first_agent_ts")),
+            Column(column: .int64("time_to_agent_s"), expression: "r.time_to_agent_s"),
+            Column(column: .int64("attempts", optional: false), expression: "COALESCE(r.attempts, 0)"),
         ]
         let body = """
-            WITH RECURSIVE requests AS (
-                SELECT contact_id, chain_id, queue_name, initiation_ts, enqueue_ts, disconnect_ts, next_contact_id,
-                       substr(bucket_ts, 1, 10) AS dt
-                FROM legs
-                WHERE outcome = 'callback'
-            ),
-            callback_legs (request_id, contact_id, connected_to_agent_ts) AS (
-                SELECT r.contact_id, n.contact_id, n.connected_to_agent_ts
-                FROM requests r
-                JOIN contacts n ON n.initiation_method LIKE 'CALLBACK%'
-                    AND (n.previous_contact_id = r.contact_id
-                         OR (n.contact_id = r.next_contact_id
-                             AND NOT EXISTS (SELECT 1 FROM contacts k WHERE k.previous_contact_id = r.contact_id)))
-                UNION
-                SELECT cl.request_id, d.contact_id, d.connected_to_agent_ts
-                FROM callback_legs cl
-                JOIN contacts d ON d.previous_contact_id = cl.contact_id AND d.initiation_method LIKE 'CALLBACK%'
-            ),
-            summary AS (
-                SELECT request_id, COUNT(DISTINCT contact_id) AS attempts, MIN(connected_to_agent_ts) AS first_agent_ts
-                FROM callback_legs
-                GROUP BY request_id
-            )
-            SELECT r.dt,
+            SELECT substr(r.bucket_ts, 1, 10) AS dt,
                    \(selectList(columns))
-            FROM requests r LEFT JOIN summary s ON s.request_id = r.contact_id
-            ORDER BY r.dt, r.queue_name, r.disconnect_ts, r.contact_id
+            FROM callback_requests r
+            ORDER BY dt, r.queue_name, r.disconnect_ts, r.contact_id
             """
-        return LakeTable(name: "callback_requests", schema: ParquetSchema(columns.map(\.column)),
-                         sql: ReportRunner.compose(legs: legsSQL, report: body))
+        return LakeTable(name: "callback_requests", schema: ParquetSchema(columns.map(\.column)), sql: catalog.compose(body))
     }
 
-    /// The arguments of `_legs.sql` that select the legs of [from, to) by partition date.
+    /// The arguments of the `legs` relation that select the legs of [from, to) by partition date.
     static func arguments(from: String, to: String) -> StatementArguments {
-        [
-            "by": "disconnect", "interval": ReportInterval.total.rawValue, "tz": "UTC",
-            "from": from, "to": to, "queues": nil, "total_start": nil,
-        ]
+        ["by": "disconnect", "from": from, "to": to, "queues": nil]
     }
 }
 

@@ -5,10 +5,10 @@ import TestSupport
 @testable import CTRKit
 
 @Suite struct LakeTests {
-    static let legsSQL: String = {
+    static let catalog: ReportCatalog = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        return try! String(contentsOf: root.appendingPathComponent("Queries/_legs.sql"), encoding: .utf8)
+        return try! ReportCatalog(folder: root.appendingPathComponent("Queries").path)
     }()
 
     /// A database with `count` queued legs, one chain each, disconnected on `day`.
@@ -38,7 +38,7 @@ import TestSupport
         var lake = Lake(folder: folder.file("lake"))
         lake.layout.rowGroupBytes = 100_000
         lake.layout.fileBytes = 300_000
-        let result = try lake.export(databasePath: path, legsSQL: Self.legsSQL, compression: .snappy)
+        let result = try lake.export(databasePath: path, catalog: Self.catalog, compression: .snappy)
         #expect(result.full)
         #expect(result.rows["legs"] == 3000)
         let partition = folder.file("lake/legs/dt=2024-03-04")
@@ -63,7 +63,7 @@ import TestSupport
     @Test func theChangeLogNotesOldAndNewPartitionsAndChains() throws {
         let folder = try TemporaryFolder()
         let (path, queue) = try database(in: folder, legs: 3)
-        _ = try Lake(folder: folder.file("lake")).export(databasePath: path, legsSQL: Self.legsSQL)
+        _ = try Lake(folder: folder.file("lake")).export(databasePath: path, catalog: Self.catalog)
         let clean = try queue.read { try LakeChangeLog.read($0) }
         #expect(clean.dates.isEmpty && clean.chains.isEmpty)
 
@@ -89,11 +89,11 @@ import TestSupport
         let (path, queue) = try database(in: folder, legs: 4)
         let lake = Lake(folder: folder.file("lake"))
         try queue.write { db in try db.execute(sql: "UPDATE contacts SET disconnect_ts = '2024-03-06T09:00:00Z', initiation_ts = '2024-03-06T08:00:00Z' WHERE contact_id = 'leg-00003'") }
-        let first = try lake.export(databasePath: path, legsSQL: Self.legsSQL)
+        let first = try lake.export(databasePath: path, catalog: Self.catalog)
         #expect(first.full && first.written["legs"] == 2)
 
         try queue.write { db in try db.execute(sql: "DELETE FROM contacts WHERE contact_id = 'leg-00003'") }
-        let second = try lake.export(databasePath: path, legsSQL: Self.legsSQL)
+        let second = try lake.export(databasePath: path, catalog: Self.catalog)
         #expect(!second.full)
         #expect(second.written["legs"] == nil)
         #expect(second.removed["legs"] == 1 && second.removed["journeys"] == 1)
@@ -101,7 +101,7 @@ import TestSupport
         let manifest = try #require(try LakeManifest.read(from: folder.file("lake")))
         #expect(manifest.tables["legs"]?.keys.sorted() == ["2024-03-04"])
 
-        let third = try lake.export(databasePath: path, legsSQL: Self.legsSQL)
+        let third = try lake.export(databasePath: path, catalog: Self.catalog)
         #expect(third.written.isEmpty && third.removed.isEmpty)
     }
 
@@ -110,7 +110,7 @@ import TestSupport
         let (path, _) = try database(in: folder, legs: 1)
         _ = try folder.write("other/notes.txt", "mine")
         #expect(throws: LakeError.notALake(path: folder.file("other"))) {
-            try Lake(folder: folder.file("other")).export(databasePath: path, legsSQL: Self.legsSQL)
+            try Lake(folder: folder.file("other")).export(databasePath: path, catalog: Self.catalog)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("other")) == ["notes.txt"])
         let installed = try DatabaseQueue(path: path).read { try LakeChangeLog.isInstalled($0) }
