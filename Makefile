@@ -1,7 +1,8 @@
 # ctrdb: the front door. Every target is listed here.
 #
 #   make run      build, ingest SampleData/ into a fresh sample.db, print every canned report
-#   make test     build and run every test (what CI runs)
+#   make test     build and run every test (what CI runs): swift test, then the Parquet interop tests
+#                 (Tests/Interop: pyarrow and DuckDB read what `ctrdb lake` wrote; needs python3 -m pytest)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
 #   make bench    release build, then ingest speed and memory against DuckDB and zcat, the nightly case, and report times
@@ -9,16 +10,19 @@
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
-#   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, chromium for the page tests) when missing
+#   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, libzstd-dev, libsnappy-dev, chromium)
+#                 and the Python packages of the interop tests (pyspark, pyarrow, duckdb, sqlglot, pytest) when missing
 #   make clean    remove build products and the sample database
 
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SAMPLE_DB ?= sample.db
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev
+SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libzstd-dev libsnappy-dev
 # the nightly page's tests render it in Debian's headless Chromium
 SYSTEM_PACKAGES += chromium
+PYTHON ?= python3
+PYTHON_PACKAGES := pyspark pyarrow duckdb sqlglot pytest
 
 .PHONY: run test build release bench fuzz install deps clean
 
@@ -26,6 +30,9 @@ deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing $(SYSTEM_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }
+	@$(PYTHON) -c "import pyspark, pyarrow, duckdb, sqlglot, pytest" 2>/dev/null || { \
+		echo "installing $(PYTHON_PACKAGES)"; \
+		$(PYTHON) -m pip install --quiet $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build
@@ -35,6 +42,8 @@ release: deps
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) build
+	$(PYTHON) -m pytest -q Tests/Interop
 
 run: build
 	@rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm

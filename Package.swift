@@ -21,10 +21,23 @@ let package = Package(
             path: "Sources/CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        /// zstd and snappy: the Parquet writer's codecs (`ctrdb lake`).
+        .systemLibrary(
+            name: "CZstd",
+            path: "Sources/CZstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSnappy",
+            path: "Sources/CSnappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
         .target(
             name: "CTRKit",
             dependencies: [
                 "CZlib",
+                "CZstd",
+                "CSnappy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,6 +61,7 @@ let package = Package(
         .testTarget(
             name: "CTRKitTests",
             dependencies: ["CTRKit", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Lake/Fixtures"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
