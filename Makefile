@@ -1,6 +1,7 @@
 # ctrdb: the front door. Every target is listed here.
 #
-#   make run      build, ingest SampleData/ into a fresh sample.db, print every canned report
+#   make run      build, then the nightly job on SampleData/: ingest it into a fresh sample.db and write the
+#                 pack of 2024-03-05 into sample-pack/ (ctrdb nightly), then print every canned report
 #   make test     build and run every test (what CI runs): swift test, then the Parquet interop tests
 #                 (Tests/Interop: pyarrow and DuckDB read what `ctrdb lake` wrote; needs python3 -m pytest)
 #   make build    debug build
@@ -12,11 +13,13 @@
 #   make install  copy the release binary and Queries/ to $(PREFIX)
 #   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, libzstd-dev, libsnappy-dev, chromium)
 #                 and the Python packages of the interop tests (pyspark, pyarrow, duckdb, sqlglot, pytest) when missing
-#   make clean    remove build products and the sample database
+#   make clean    remove build products, the sample database and its pack
 
 PREFIX ?= /usr/local
 SWIFT ?= swift
 SAMPLE_DB ?= sample.db
+SAMPLE_PACK ?= sample-pack
+SAMPLE_DAY ?= 2024-03-05
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libzstd-dev libsnappy-dev
 # the nightly page's tests render it in Debian's headless Chromium
@@ -46,13 +49,14 @@ test: deps
 	$(PYTHON) -m pytest -q Tests/Interop
 
 run: build
-	@rm -f $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
-	.build/debug/ctrdb ingest SampleData/export SampleData/seed --db $(SAMPLE_DB)
+	@rm -rf $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_PACK)
+	.build/debug/ctrdb nightly SampleData/export SampleData/seed --db $(SAMPLE_DB) --out $(SAMPLE_PACK) --day $(SAMPLE_DAY)
 	@.build/debug/ctrdb sql --db $(SAMPLE_DB) --format table "SELECT COUNT(*) AS journeys, SUM(legs > 1) AS multi_leg, SUM(answered) AS answered, SUM(had_callback) AS with_callback, SUM(broken) AS broken FROM journeys"
 	@for report in $$(.build/debug/ctrdb reports | cut -d' ' -f1); do \
 		echo; echo "== ctrdb report $$report"; \
 		.build/debug/ctrdb report $$report --db $(SAMPLE_DB) --interval total --format table || exit 1; \
 	done
+	@echo; echo "The page of $(SAMPLE_DAY): $(SAMPLE_PACK)/$(SAMPLE_DAY)/index.html (the days: $(SAMPLE_PACK)/index.html)"
 
 bench: release
 	python3 Benchmarks/bench.py
@@ -73,4 +77,4 @@ install: release
 	install -m 644 Queries/*.sql $(PREFIX)/share/ctrdb/Queries/
 
 clean:
-	rm -rf .build bench-data $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm
+	rm -rf .build bench-data $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_PACK)

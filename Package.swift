@@ -52,10 +52,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        /// Helpers both test targets share: scratch folders, gzip, reading tables and CSV back.
+        /// Helpers both test targets share: scratch folders, gzip, reading tables and CSV back,
+        /// the record builder, headless Chromium and PNG screenshots.
         .target(
             name: "TestSupport",
-            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CTRKit", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

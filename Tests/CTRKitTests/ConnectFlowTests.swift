@@ -1,6 +1,7 @@
 @testable import CTRKit
 import Foundation
 import Testing
+import TestSupport
 
 /// Hand-made legs of documented Amazon Connect flows (Fixtures/connect-flows, made by its
 /// make-flows.py): agent-first callbacks with one and two retries, customer-first callbacks

@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 /// A cell as a number (integer or real), nil for null or text.
 private func number(_ cell: Cell?) -> Double? {

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The page in a real browser: Debian's headless Chromium takes screenshots at desktop and
 /// phone widths, and serialises the DOM it built (with a probe script, added only to a test
-/// copy, that measures every element against a 390 px viewport and posts what it found).
+/// copy, that measures every element against a 390 px viewport: `measureLayout`).
 /// Set CTRDB_SCREENSHOTS to a folder to keep the page and its screenshots for a look.
 @Suite(.serialized) struct BrowserTests {
     private let day = SyntheticNightlyDay.make()
@@ -56,53 +56,24 @@ import TestSupport
     }
 
     /// Every element either fits the viewport or sits in a box that scrolls or clips it
-    /// (a table's scroll box, an SVG), with every `<details>` opened first.
+    /// (a table's scroll box, an SVG), with every `<details>` opened first
+    /// (`HeadlessChromium.measureLayout`).
     @Test func nothingIsWiderThanAPhone() throws {
         let chromium = try HeadlessChromium()
-        let folder = try TemporaryFolder()
         let listing = DayListing(days: [.init(day: "2026-03-12", timeZone: "Europe/Paris", figures: day.headlines.first { $0.queue == nil }?.figures),
                                         .init(day: "2026-03-11", figures: nil)])
         let pages = ["day.html": NightlyPage.render(day), "index.html": DayIndexPage.render(listing),
                      "busy.html": NightlyPage.render(SyntheticNightlyDay.busy())]
         for (name, html) in pages.sorted(by: { $0.key < $1.key }) {
-            let probe = try measure(html, as: name, chromium: chromium, in: folder)
+            let probe = try chromium.measureLayout(html)
             #expect(probe.viewport == 390, "\(name): \(probe)")
             #expect(probe.scrollWidth <= probe.viewport, "\(name): \(probe)")
             #expect(probe.offenders.isEmpty, "\(name): \(probe.offenders)")
             #expect(probe.checked > 40, "\(name): the probe looked at \(probe.checked) elements")
         }
         // the probe finds what is too wide
-        let wide = try measure("<!DOCTYPE html>\n<html><body><p>fits</p><div class=\"x\" style=\"width:600px\">too wide</div>\n</body></html>",
-                               as: "wide.html", chromium: chromium, in: folder)
+        let wide = try chromium.measureLayout("<!DOCTYPE html>\n<html><body><p>fits</p><div class=\"x\" style=\"width:600px\">too wide</div>\n</body></html>")
         #expect(wide.scrollWidth > 390)
         #expect(wide.offenders.count == 1 && wide.offenders[0].hasPrefix("DIV.x "), "\(wide.offenders)")
     }
-
-    private func measure(_ html: String, as name: String, chromium: HeadlessChromium, in folder: TemporaryFolder) throws -> LayoutProbe {
-        let probed = html.replacingOccurrences(of: "\n</body>", with: BrowserTests.layoutProbe + "\n</body>")
-        let dom = try chromium.dumpDOM(try save(probed, in: folder, as: name), width: 390, height: 800)
-        let json = try #require(dom.components(separatedBy: "<pre id=\"layout-probe\">").dropFirst().first?.components(separatedBy: "</pre>").first,
-                                "\(name): the probe did not run")
-        return try JSONDecoder().decode(LayoutProbe.self, from: Data(json.replacingOccurrences(of: "&lt;", with: "<")
-            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&").utf8))
-    }
-
-    private struct LayoutProbe: Decodable {
-        var viewport: Double
-        var scrollWidth: Double
-        var checked: Int
-        var offenders: [String]
-    }
-
-    private static let layoutProbe = """
-    <script>(function(){
-    document.querySelectorAll('details').forEach(function(d){d.open=true;});
-    var vw=document.documentElement.clientWidth,bad=[],checked=0;
-    function clipped(e){for(var p=e.parentElement;p;p=p.parentElement){var o=getComputedStyle(p).overflowX;if(o!=='visible')return true;}return false;}
-    document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();if(r.width===0&&r.height===0)return;checked++;
-    if((r.right>vw+0.5||r.left<-0.5)&&!clipped(e))bad.push(e.tagName+'.'+e.className+' '+Math.round(r.left)+'..'+Math.round(r.right));});
-    var text=JSON.stringify({viewport:vw,scrollWidth:document.documentElement.scrollWidth,checked:checked,offenders:bad.slice(0,20)});
-    if(window.parent!==window){parent.postMessage(text,'*');return;}
-    var out=document.createElement('pre');out.id='layout-probe';out.textContent=text;document.body.appendChild(out);})();</script>
-    """
 }

@@ -9,19 +9,19 @@ import Foundation
 /// host page, at the top left of the window: the page inside lays out, and its media
 /// queries match, at the iframe's width. The host collects what the page posts to it
 /// (`parent.postMessage`) into `<pre id="layout-probe">`.
-struct HeadlessChromium {
-    let executable: String
-    static let minimumWindowWidth = 500
+public struct HeadlessChromium {
+    public let executable: String
+    public static let minimumWindowWidth = 500
 
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "chromium not found on PATH: run `make deps` (it installs Debian's chromium)" }
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String { "chromium not found on PATH: run `make deps` (it installs Debian's chromium)" }
     }
 
-    struct Failed: Error, CustomStringConvertible {
-        var description: String
+    public struct Failed: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init() throws {
+    public init() throws {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         guard let found = path.split(separator: ":").map({ "\($0)/chromium" }).first(where: FileManager.default.isExecutableFile)
         else { throw Missing() }
@@ -30,7 +30,7 @@ struct HeadlessChromium {
 
     /// A PNG of the page in a viewport of `width` x `height` CSS pixels, at the top left of
     /// the image (which is at least `minimumWindowWidth` wide).
-    func screenshot(_ page: URL, width: Int, height: Int) throws -> [UInt8] {
+    public func screenshot(_ page: URL, width: Int, height: Int) throws -> [UInt8] {
         let scratch = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let png = scratch.appendingPathComponent("screenshot.png")
@@ -42,13 +42,55 @@ struct HeadlessChromium {
     }
 
     /// The document as serialised after loading (the host page's, for a narrow viewport).
-    func dumpDOM(_ page: URL, width: Int, height: Int) throws -> String {
+    public func dumpDOM(_ page: URL, width: Int, height: Int) throws -> String {
         let scratch = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let target = try viewport(page, width: width, height: height, in: scratch)
         return try run(["--window-size=\(max(width, HeadlessChromium.minimumWindowWidth)),\(height)", "--hide-scrollbars",
                         "--virtual-time-budget=5000", "--dump-dom", target.absoluteString], profile: scratch)
     }
+
+    /// How `html` lays out in a `width` px viewport (390: a phone), measured by a probe script
+    /// added to a copy of the page: every `<details>` opened, then every element that is
+    /// wider than the viewport and not inside a box that scrolls or clips it (a table's
+    /// scroll box, an SVG) is an offender.
+    public func measureLayout(_ html: String, width: Int = 390, height: Int = 800) throws -> LayoutProbe {
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let page = scratch.appendingPathComponent("probed.html")
+        guard html.contains("\n</body>") else { throw Failed(description: "the page has no \"\\n</body>\" to put the probe before") }
+        try html.replacingOccurrences(of: "\n</body>", with: HeadlessChromium.layoutProbe + "\n</body>").write(to: page, atomically: true, encoding: .utf8)
+        let dom = try dumpDOM(page, width: width, height: height)
+        guard let json = dom.components(separatedBy: "<pre id=\"layout-probe\">").dropFirst().first?.components(separatedBy: "</pre>").first,
+              !json.isEmpty
+        else { throw Failed(description: "the layout probe did not run") }
+        return try JSONDecoder().decode(LayoutProbe.self, from: Data(json.replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&").utf8))
+    }
+
+    /// What the layout probe found.
+    public struct LayoutProbe: Decodable, CustomStringConvertible {
+        public var viewport: Double
+        public var scrollWidth: Double
+        /// How many elements with a box it looked at.
+        public var checked: Int
+        /// The first 20 elements too wide: `TAG.class left..right`.
+        public var offenders: [String]
+
+        public var description: String { "viewport \(viewport), scrollWidth \(scrollWidth), \(checked) checked, offenders \(offenders)" }
+    }
+
+    private static let layoutProbe = """
+    <script>(function(){
+    document.querySelectorAll('details').forEach(function(d){d.open=true;});
+    var vw=document.documentElement.clientWidth,bad=[],checked=0;
+    function clipped(e){for(var p=e.parentElement;p;p=p.parentElement){var o=getComputedStyle(p).overflowX;if(o!=='visible')return true;}return false;}
+    document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();if(r.width===0&&r.height===0)return;checked++;
+    if((r.right>vw+0.5||r.left<-0.5)&&!clipped(e))bad.push(e.tagName+'.'+e.className+' '+Math.round(r.left)+'..'+Math.round(r.right));});
+    var text=JSON.stringify({viewport:vw,scrollWidth:document.documentElement.scrollWidth,checked:checked,offenders:bad.slice(0,20)});
+    if(window.parent!==window){parent.postMessage(text,'*');return;}
+    var out=document.createElement('pre');out.id='layout-probe';out.textContent=text;document.body.appendChild(out);})();</script>
+    """
 
     /// The page itself when the window can be that narrow, else a host page framing it.
     private func viewport(_ page: URL, width: Int, height: Int, in scratch: URL) throws -> URL {

@@ -3,15 +3,15 @@ import Foundation
 
 /// Enough of PNG to look at a screenshot: 8-bit RGB or RGBA, not interlaced (what Chromium
 /// writes), inflated with zlib and unfiltered into pixels.
-struct PNGImage {
-    let width: Int
-    let height: Int
+public struct PNGImage {
+    public let width: Int
+    public let height: Int
     /// Every pixel as 0xRRGGBB (alpha dropped), row by row.
-    let pixels: [UInt32]
+    public let pixels: [UInt32]
 
-    struct Unsupported: Error, CustomStringConvertible { var description: String }
+    public struct Unsupported: Error, CustomStringConvertible { public var description: String }
 
-    init(_ bytes: [UInt8]) throws {
+    public init(_ bytes: [UInt8]) throws {
         guard bytes.count > 33, bytes.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else { throw Unsupported(description: "not a PNG") }
         func uint32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
         var position = 8
@@ -71,7 +71,7 @@ struct PNGImage {
     }
 
     /// The left `columns` of the image (a narrow viewport's part of a wider screenshot).
-    func leftColumns(_ columns: Int) -> PNGImage {
+    public func leftColumns(_ columns: Int) -> PNGImage {
         let kept = min(columns, width)
         var pixels: [UInt32] = []
         for row in 0..<height { pixels += self.pixels[(row * width)..<(row * width + kept)] }
@@ -85,14 +85,14 @@ struct PNGImage {
     }
 
     /// The share of pixels that differ from the most common colour (the background).
-    var nonBackgroundShare: Double {
+    public var nonBackgroundShare: Double {
         var counts: [UInt32: Int] = [:]
         for pixel in pixels { counts[pixel, default: 0] += 1 }
         let background = counts.values.max() ?? 0
         return pixels.isEmpty ? 0 : Double(pixels.count - background) / Double(pixels.count)
     }
 
-    var colourCount: Int { Set(pixels).count }
+    public var colourCount: Int { Set(pixels).count }
 
     private static func inflate(_ input: [UInt8], expected: Int) throws -> [UInt8] {
         var stream = z_stream()
