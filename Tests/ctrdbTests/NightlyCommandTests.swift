@@ -199,9 +199,10 @@ import TestSupport
         let box = try Sandbox()
         let good = try String(contentsOfFile: Self.flows, encoding: .utf8)
         try box.write("export.ndjson", good + "{\"ContactId\": \"broken\", this is not JSON}\n")
-        let result = try AssertExecuteCommand(["nightly", "export.ndjson", "--db", "ctr.db", "--out", "packs", "--day", Self.flowsDay, "--quiet"],
+        let result = try AssertExecuteCommand(["nightly", "export.ndjson", "--db", "ctr.db", "--out", "packs", "--day", Self.flowsDay],
                                               in: box.url, exitCode: 2, expecting: "")
         #expect(result.stderr.contains("export.ndjson: byte"), "\(result)")
+        #expect(result.stderr.hasSuffix("nightly: packs/\(Self.flowsDay) created\n"), "\(result)")
         let pack = try Self.files(in: box.url.appendingPathComponent("packs/\(Self.flowsDay)"))
         #expect(Set(pack.keys) == Self.packFileNames)
         let quality = parseCSV(String(decoding: pack["quality.csv"] ?? Data(), as: UTF8.self))
