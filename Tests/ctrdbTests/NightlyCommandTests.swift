@@ -89,6 +89,22 @@ import TestSupport
         #expect(all["abandon_rate_pct"] as? Double == 0)
     }
 
+    @Test("--queue narrows the pack: the all-queues figures are those of the chosen queues, the CSVs their reports'")
+    func queueFilter() throws {
+        let box = try Sandbox()
+        try AssertExecuteCommand(["nightly", Self.flows, "--db", "ctr.db", "--out", "sales", "--day", Self.flowsDay, "--queue", "Sales", "--quiet"],
+                                 in: box.url, expecting: "")
+        let summary = try Self.summary(box.url.appendingPathComponent("sales/\(Self.flowsDay)/summary.json"))
+        #expect(summary.keys.sorted() == ["Sales", "all"])
+        for figure in HeadlineFigure.allCases {
+            #expect("\(summary["all"]?[figure.rawValue] ?? "none")" == "\(summary["Sales"]?[figure.rawValue] ?? "none")", "\(figure.rawValue)")
+        }
+        let pack = try Self.files(in: box.url.appendingPathComponent("sales/\(Self.flowsDay)"))
+        let report = try execute(["report", "queue-duration", "--db", "ctr.db", "--day", Self.flowsDay, "--interval", "1h", "--queue", "Sales",
+                                  "--format", "csv"], in: box.url)
+        #expect(pack["queue-duration.csv"] == Data(report.stdout.utf8))
+    }
+
     // MARK: reliability
 
     @Test("a run with nothing new rewrites nothing: the same bytes and mtimes, and no generation time inside")
