@@ -52,4 +52,16 @@ import TestSupport
         #expect(!piped.stderr.contains("records/s"))
         #expect(piped.stderr.contains("ingested 40 files, 16000 records"))
     }
+
+    @Test func nightlyShowsTheIngestProgressOnATerminalAndQuietSilencesIt() throws {
+        let box = try Sandbox()
+        try export(in: box)
+        let screen = try onTerminal("nightly export --db ctr.db --out packs --day 2024-03-12", in: box)
+        #expect(screen.contains("records/s"), "\(screen.suffix(400))")
+        #expect(screen.contains("ingested 40 files, 16000 records"), "\(screen.suffix(400))")
+        #expect(screen.contains("nightly: packs/2024-03-12 created"), "\(screen.suffix(400))")
+        let quiet = try onTerminal("nightly export --db quiet.db --out quiet --day 2024-03-12 --quiet", in: box)
+        #expect(!quiet.contains("records/s") && !quiet.contains("ingested") && !quiet.contains("nightly:"), "\(quiet.suffix(400))")
+        #expect(FileManager.default.fileExists(atPath: box.file("quiet/2024-03-12/summary.json")))
+    }
 }
