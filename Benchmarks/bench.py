@@ -186,6 +186,46 @@ def history(days):
     return figures
 
 
+def datasette_pages(db, day):
+    """Datasette (from PyPI) on the long-history database: its journeys and contacts pages and a
+    one-day filter on each, each within Datasette's own 1 s SQL time limit. Returns (page, seconds,
+    ok) per page; ok means HTTP 200 and no interrupted query."""
+    import socket
+    import urllib.request
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "datasette", "serve", db, "--host", "127.0.0.1", "--port", str(port),
+                               "--setting", "sql_time_limit_ms", "1000"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    name = os.path.splitext(os.path.basename(db))[0]
+    base = f"http://127.0.0.1:{port}/{name}"
+    following = next_day(day)
+    pages = [("journeys", "/journeys.json?_size=100"), ("contacts", "/contacts.json?_size=100"),
+             ("journeys, one day", f"/journeys.json?first_initiation_ts__gte={day}&first_initiation_ts__lt={following}"),
+             ("contacts, one day", f"/contacts.json?disconnect_ts__gte={day}&disconnect_ts__lt={following}")]
+    results = []
+    try:
+        for _ in range(100):  # up to 10 s for the server to start
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for label, path in pages:
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(base + path, timeout=30) as response:
+                    body = response.read().decode()
+                    ok = response.status == 200 and "interrupted" not in body.lower()
+            except OSError as error:
+                body, ok = str(error), False
+            results.append((label, time.perf_counter() - start, ok))
+    finally:
+        server.terminate()
+        server.wait()
+    return results
+
+
 def versus_duckdb(days):
     week = days[:7]
     files = files_of(week)
@@ -213,6 +253,11 @@ def main():
     folder, days = ensure_export()
     print(f"export: {len(days)} days, {len(files_of(days))} files ({folder})", flush=True)
     figures = history(days)
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "datasette"], check=True)
+    pages = datasette_pages(figures[len(days) - 1]["db"], day_of(days[-1]))
     ours, theirs, loaded = versus_duckdb(days)
     short, long = figures[3], figures[len(days) - 1]
     for f in figures.values():
@@ -238,6 +283,8 @@ def main():
     print()
     print(f"DuckDB, first 7 days ({loaded:,} deliveries), interleaved, best of {RUNS}: ctrdb {ours:.2f} s, duckdb {theirs:.2f} s, "
           f"ratio {ours / theirs:.2f} (target <= 0.7)")
+    print(f"Datasette on the {len(days) - 1}-day database (SQL time limit 1 s): " +
+          "; ".join(f"{label} {seconds:.2f} s {'ok' if ok else 'FAILED'}" for label, seconds, ok in pages))
     worst = max(rss_log, key=lambda r: r[1])
     print(f"peak RSS of every ctrdb step: at most {worst[1]:.0f} MB ({worst[0]}; target <= 256 MB)")
 

@@ -57,9 +57,9 @@ cells AS (
     UNION SELECT interval_key, scope FROM requests
     UNION SELECT interval_key, scope FROM whispers
 )
-SELECT ctr_interval_label(c.interval_key) AS interval_start,
-       c.interval_key AS interval_epoch,
-       c.scope AS queue,
+SELECT ctr_interval_label(cell.interval_key) AS interval_start,
+       cell.interval_key AS interval_epoch,
+       cell.scope AS queue,
        COALESCE(w.contacts_queued, 0) AS contacts_queued,
        COALESCE(w.contacts_answered, 0) AS contacts_answered,
        COALESCE(w.abandoned, 0) AS abandoned,
@@ -68,8 +68,8 @@ SELECT ctr_interval_label(c.interval_key) AS interval_start,
        COALESCE(r.callbacks_answered, 0) AS callbacks_answered,
        r.avg_time_to_agent_s,
        h.avg_agent_whisper_s, h.avg_outbound_whisper_s
-FROM cells c
-LEFT JOIN waits w ON w.interval_key = c.interval_key AND w.scope IS c.scope
-LEFT JOIN requests r ON r.interval_key = c.interval_key AND r.scope IS c.scope
-LEFT JOIN whispers h ON h.interval_key = c.interval_key AND h.scope IS c.scope
-ORDER BY c.interval_key, c.scope IS NOT NULL, c.scope
+FROM cells cell
+LEFT JOIN waits w ON w.interval_key = cell.interval_key AND w.scope IS cell.scope
+LEFT JOIN requests r ON r.interval_key = cell.interval_key AND r.scope IS cell.scope
+LEFT JOIN whispers h ON h.interval_key = cell.interval_key AND h.scope IS cell.scope
+ORDER BY cell.interval_key, cell.scope IS NOT NULL, cell.scope

@@ -28,36 +28,22 @@ extension CTRDB {
         @Option(name: .long, help: ArgumentHelp("The day: YYYY-MM-DD, yesterday or today, in --tz.", valueName: "date"))
         var day = "yesterday"
 
-        @Option(name: .long, help: ArgumentHelp("IANA time zone of the day and its intervals.", valueName: "zone"))
-        var tz = "UTC"
-
         @Option(name: .long, help: "Chart and CSV interval: 15m, 30m or 1h.")
         var interval = NightlyParameters.Interval.hour
 
-        @Option(name: .long, help: ArgumentHelp("Only this queue; repeat for several.", valueName: "name"))
-        var queue: [String] = []
-
-        @Option(name: .long, help: ArgumentHelp("Service-level threshold in seconds.", valueName: "seconds"))
-        var sl = 20
-
-        @Option(name: .long, help: ArgumentHelp("Short-abandon threshold in seconds.", valueName: "seconds"))
-        var shortAbandon = 5
+        @OptionGroup var scope: ScopeOptions
 
         func validate() throws {
-            guard let zone = TimeZone(identifier: tz) else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            let zone = try scope.validatedZone()
             guard CivilDay.resolve(day, in: zone) != nil else { throw ValidationError(ReportError.badDay(day).errorDescription!) }
-            guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
             try loading.validate(inputs: inputs)
         }
 
         func run() throws {
             var parameters = NightlyParameters()
             parameters.day = day
-            parameters.timeZone = tz
             parameters.interval = interval
-            parameters.queues = queue
-            parameters.serviceLevelSeconds = sl
-            parameters.shortAbandonSeconds = shortAbandon
+            scope.apply(to: &parameters.report)
             // Resolved once, before the ingest: a run that starts at 23:59 packs the day it meant.
             let report = NightlyReport(catalog: try loadCatalog(), parameters: parameters)
             let packDay = try report.resolvedDay()

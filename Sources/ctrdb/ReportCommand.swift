@@ -54,27 +54,17 @@ extension CTRDB {
         @Option(name: .long, help: ArgumentHelp("Exclusive end, like --from.", valueName: "date-or-time"))
         var to: String?
 
-        @Option(name: .long, help: ArgumentHelp("IANA time zone for intervals, --day and --from/--to.", valueName: "zone"))
-        var tz = "UTC"
-
         @Option(name: .long, help: "Interval: 15m, 30m, 1h, 1d, 1w (weeks start on Monday) or total.")
         var interval = ReportInterval.day
 
         @Option(name: .long, help: "Which timestamp places a leg in an interval: disconnect (as Amazon Connect does), enqueue, initiation or answer (connected to agent).")
         var by = ReportParameters.Placement.disconnect
 
-        @Option(name: .long, help: ArgumentHelp("Only this queue; repeat for several.", valueName: "name"))
-        var queue: [String] = []
-
-        @Option(name: .long, help: ArgumentHelp("Service-level threshold in seconds.", valueName: "seconds"))
-        var sl = 20
-
-        @Option(name: .long, help: ArgumentHelp("Short-abandon threshold in seconds.", valueName: "seconds"))
-        var shortAbandon = 5
+        @OptionGroup var scope: ScopeOptions
 
         /// Bad values are bad usage (64); only a well-formed but empty range fails later (1).
         func validate() throws {
-            guard let zone = TimeZone(identifier: tz) else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            let zone = try scope.validatedZone()
             let bucketer = IntervalBucketer(interval: interval, timeZone: zone)
             for (option, value) in [("--from", from), ("--to", to)] {
                 if let value, bucketer.parseBoundary(value) == nil {
@@ -85,7 +75,6 @@ extension CTRDB {
                 guard from == nil, to == nil else { throw ValidationError(ReportError.dayWithRange.errorDescription!) }
                 guard CivilDay.resolve(day, in: zone) != nil else { throw ValidationError(ReportError.badDay(day).errorDescription!) }
             }
-            guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
         }
 
         var parameters: ReportParameters {
@@ -93,13 +82,39 @@ extension CTRDB {
             parameters.day = day
             parameters.from = from
             parameters.to = to
-            parameters.timeZone = tz
             parameters.interval = interval
             parameters.placement = by
+            scope.apply(to: &parameters)
+            return parameters
+        }
+    }
+
+    /// The time zone, queues and thresholds, shared by `report` and `nightly`.
+    struct ScopeOptions: ParsableArguments {
+        @Option(name: .long, help: ArgumentHelp("IANA time zone for intervals, --day and --from/--to.", valueName: "zone"))
+        var tz = "UTC"
+
+        @Option(name: .long, help: ArgumentHelp("Only this queue; repeat for several.", valueName: "name"))
+        var queue: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Service-level threshold in seconds.", valueName: "seconds"))
+        var sl = 20
+
+        @Option(name: .long, help: ArgumentHelp("Short-abandon threshold in seconds.", valueName: "seconds"))
+        var shortAbandon = 5
+
+        func apply(to parameters: inout ReportParameters) {
+            parameters.timeZone = tz
             parameters.queues = queue
             parameters.serviceLevelSeconds = sl
             parameters.shortAbandonSeconds = shortAbandon
-            return parameters
+        }
+
+        /// The zone of --tz; a bad zone or a negative threshold is bad usage (64).
+        func validatedZone() throws -> TimeZone {
+            guard let zone = TimeZone(identifier: tz) else { throw ValidationError(ReportError.badTimeZone(tz).errorDescription!) }
+            guard sl >= 0, shortAbandon >= 0 else { throw ValidationError("--sl and --short-abandon take a number of seconds, 0 or more") }
+            return zone
         }
     }
 

@@ -9,27 +9,23 @@ public struct NightlyParameters: Sendable {
         var reportInterval: ReportInterval { ReportInterval(rawValue: rawValue)! }
     }
 
-    /// `YYYY-MM-DD`, `yesterday` or `today` in `timeZone`.
+    /// `YYYY-MM-DD`, `yesterday` or `today` in the report time zone.
     public var day = "yesterday"
-    public var timeZone = "UTC"
     public var interval = Interval.hour
-    public var queues: [String] = []
-    public var serviceLevelSeconds = 20
-    public var shortAbandonSeconds = 5
+    /// The time zone, queues and thresholds every report of the pack runs with.
+    public var report = ReportParameters()
     /// How many days before `day` the headline figures are compared with.
     public var historyDays = 7
 
     public init() {}
 
-    /// The report options of the day itself, or of `offset` days before it.
+    var timeZone: String { report.timeZone }
+
+    /// The report options of one day at one interval.
     func reportParameters(day: String, interval: ReportInterval) -> ReportParameters {
-        var parameters = ReportParameters()
+        var parameters = report
         parameters.day = day
-        parameters.timeZone = timeZone
         parameters.interval = interval
-        parameters.queues = queues
-        parameters.serviceLevelSeconds = serviceLevelSeconds
-        parameters.shortAbandonSeconds = shortAbandonSeconds
         return parameters
     }
 }
@@ -103,7 +99,7 @@ public struct NightlyReport {
             QualityCheck(check: row[0].plainText, count: Int(row[1].integer ?? 0), exampleContactId: row[2] == .null ? nil : row[2].plainText)
         }
         return NightlyDay(day: day, timeZone: parameters.timeZone, interval: parameters.interval.rawValue,
-                          serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds,
+                          serviceLevelSeconds: parameters.report.serviceLevelSeconds, shortAbandonSeconds: parameters.report.shortAbandonSeconds,
                           headlines: headlines, series: series, quality: checks, database: database)
     }
 

@@ -81,7 +81,8 @@ public struct ReportRunner {
         return try run(query.sql, path: query.path, parameters: parameters, in: db, to: writer)
     }
 
-    private func run(_ sql: String, path: String, parameters: ReportParameters, in db: Database, to writer: RowWriter) throws -> Int {
+    private func run(_ sql: String, path: String, parameters: ReportParameters, in db: Database, to writer: RowWriter,
+                     explain: Bool = false) throws -> Int {
         guard let zone = TimeZone(identifier: parameters.timeZone) else { throw ReportError.badTimeZone(parameters.timeZone) }
         let bucketer = IntervalBucketer(interval: parameters.interval, timeZone: zone)
         let range = try parameters.range()
@@ -114,7 +115,7 @@ public struct ReportRunner {
             }
         }
         ReportFunctions.registerLabel(in: db, bucketer: bucketer, totalStart: totalStart)
-        return try run(sql, path: path, arguments: StatementArguments(arguments), in: db, to: writer)
+        return try run(sql, path: path, arguments: StatementArguments(arguments), in: db, to: writer, explain: explain)
     }
 
     /// `ctrdb chain`: the journey that `contactId` belongs to, one row per leg (`_chain.sql`).
@@ -129,10 +130,20 @@ public struct ReportRunner {
         return try run(query.sql, path: query.path, arguments: ["contact_id": contactId], in: db, to: writer)
     }
 
+    /// SQLite's plan for a report with these options (`EXPLAIN QUERY PLAN`), one detail per step:
+    /// what the tests check to prove that a one-day report reads the day through an index.
+    func queryPlan(_ report: ReportDefinition, parameters: ReportParameters, in db: Database) throws -> [String] {
+        let writer = CollectingRows()
+        _ = try run(report.sql, path: report.path, parameters: parameters, in: db, to: writer, explain: true)
+        return writer.rows.map { $0[writer.index("detail")].plainText }
+    }
+
     /// Runs one query of the catalog with its relations; a failure names the file and SQLite's message.
-    private func run(_ sql: String, path: String, arguments: StatementArguments, in db: Database, to writer: RowWriter) throws -> Int {
+    private func run(_ sql: String, path: String, arguments: StatementArguments, in db: Database, to writer: RowWriter,
+                     explain: Bool = false) throws -> Int {
         do {
-            return try QueryRunner.run(catalog.compose(sql), arguments: arguments, in: db, to: writer)
+            let composed = catalog.compose(sql)
+            return try QueryRunner.run(explain ? "EXPLAIN QUERY PLAN " + composed : composed, arguments: arguments, in: db, to: writer)
         } catch let error as DatabaseError {
             throw ReportError.queryFailed(path: path, message: error.message ?? "\(error.resultCode)")
         }
