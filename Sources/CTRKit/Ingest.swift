@@ -445,7 +445,14 @@ public final class Ingest {
             let hashing = HashingSource(upstream)
             self.hashing = hashing
             source = DecompressingSource(hashing)
-            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: redactor.map { redactor in redactor.redact })
+            // Redaction, then compression of the raw text, run on the decoding thread beside the
+            // loader (one compressor per file: a file is decoded by one thread at a time).
+            let compressor = RawTextCompressor()
+            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: { record in
+                var record = redactor?.redact(record) ?? record
+                record.storedRawJSON = compressor.withStoredBytes(of: record.rawJSON) { Array($0) }
+                return record
+            })
             items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
         }
 

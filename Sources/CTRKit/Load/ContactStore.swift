@@ -114,6 +114,13 @@ public final class ContactStore {
         insertVersion.bind(fileId)
         insertVersion.bind(record.offset)
         insertVersion.bind(Int64(record.rawJSON.utf8.count))
+        if let stored = record.storedRawJSON {
+            try stored.withUnsafeBytes { bytes in
+                insertVersion.bind(blob: bytes)
+                try insertVersion.run()
+            }
+            return
+        }
         try compressor.withStoredBytes(of: record.rawJSON) { bytes in
             insertVersion.bind(blob: bytes)
             try insertVersion.run()
