@@ -18,7 +18,6 @@ From Python, with a SparkSession of your own:
 """
 import argparse
 import json
-import math
 import re
 import sys
 import time
@@ -182,21 +181,6 @@ def report_range(options):
 
 # --- Spark ---
 
-def ctr_ratio(numerator, denominator):
-    """ctrdb's ctr_ratio: numerator / denominator rounded to 2 decimals, half away from zero,
-    computed exactly on the integers (0.125 is 0.13); null when either is null or the denominator is 0."""
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    if isinstance(numerator, float) or isinstance(denominator, float):
-        quotient = numerator / denominator * 100
-        whole = math.floor(abs(quotient))
-        whole += 1 if abs(quotient) - whole >= 0.5 else 0
-        return math.copysign(whole, quotient) / 100
-    negative = (numerator < 0) != (denominator < 0)
-    rounded = (200 * abs(numerator) + abs(denominator)) // (2 * abs(denominator))
-    return (-rounded if negative else rounded) / 100
-
-
 def session(app_name="ctrdb report"):
     """A SparkSession: the cluster's under spark-submit; under python3, pyspark's default,
     local mode on every core."""
@@ -248,7 +232,6 @@ def run_report(spark, lake, name, options=None):
     zone, start, end = report_range(options)
     lake = str(lake).rstrip("/")
     spark.conf.set("spark.sql.session.timeZone", options.tz)
-    spark.udf.register("ctr_ratio", ctr_ratio, "double")
     # dt is the UTC date of disconnect_ts (else initiation_ts): a day of slack either side keeps
     # legs placed by another timestamp (--by enqueue, initiation, answer) near the range's ends.
     first_day = None if start is None else _utc_day(start, -1)
