@@ -55,8 +55,9 @@ def spring(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def autumn(tmp_path_factory):
-    """Two days across the autumn change (2024-11-03 is 25 hours, 01:00 comes twice)."""
-    return make_lake(tmp_path_factory.mktemp("autumn"), "2024-11-02", 2, 500, 12)
+    """The autumn change in New York (2024-11-03 is 25 hours, 01:00 comes twice), busy enough
+    that both 01:00 hours have legs."""
+    return make_lake(tmp_path_factory.mktemp("autumn"), "2024-11-03", 1, 2000, 12)
 
 
 def options_of(args):
@@ -97,8 +98,8 @@ CASES = [
     ("1h new york", ["--interval", "1h", "--tz", NEW_YORK]),
     ("day new york", ["--day", "2024-03-10", "--tz", NEW_YORK, "--interval", "1h"]),
     ("queues", ["--queue", "Support", "--queue", "CallbackQueue", "--interval", "1h", "--tz", NEW_YORK]),
-    ("by enqueue", ["--by", "enqueue", "--interval", "1h", "--tz", NEW_YORK, "--sl", "30", "--short-abandon", "10"]),
-    ("total from to", ["--interval", "total", "--from", "2024-03-09T12:00", "--to", "2024-03-11", "--tz", NEW_YORK]),
+    ("by enqueue", ["--by", "enqueue", "--interval", "1h", "--tz", NEW_YORK, "--sl", "30", "--short-abandon", "10",
+                    "--from", "2024-03-09T12:00", "--to", "2024-03-11T18:30"]),
 ]
 
 
@@ -119,13 +120,17 @@ def test_autumn_repeated_hour_and_15_minutes(spark, autumn, name):
 
 def test_dst_days_are_23_and_25_hours_and_the_autumn_hour_is_two_rows(spark, spring, autumn):
     columns, rows = report.run_report(spark, spring["dir"], "abandonment", options_of(["--tz", NEW_YORK]))
-    days = {row[0] for row in rows}
-    assert {"2024-03-10T00:00:00-05:00", "2024-03-11T00:00:00-04:00"} <= days
+    days = sorted({row[0] for row in rows})
+    assert days[days.index("2024-03-10T00:00:00-05:00") + 1] == "2024-03-11T00:00:00-04:00"  # 23 hours apart
+    columns, rows = report.run_report(spark, spring["dir"], "abandonment", options_of(["--tz", NEW_YORK, "--interval", "1h", "--day", "2024-03-10"]))
+    hours = sorted({row[0] for row in rows})
+    assert len(hours) >= 18 and not [h for h in hours if h.startswith("2024-03-10T02:")]  # no 02:00 that day
+    assert all(h.endswith("-05:00") == (h < "2024-03-10T02") for h in hours), hours
     columns, rows = report.run_report(spark, autumn["dir"], "queue-duration", options_of(["--interval", "1h", "--tz", NEW_YORK]))
-    hours = [row[0] for row in rows]
-    assert "2024-11-03T01:00:00-04:00" in hours and "2024-11-03T01:00:00-05:00" in hours
-    assert "2024-11-03T02:00:00-05:00" in hours
-    assert not [h for h in hours if h.startswith("2024-11-03T01:00:00-04") and h > "2024-11-03T01:00:00-05:00"]
+    hours = list(dict.fromkeys(row[0] for row in rows))
+    first, second = hours.index("2024-11-03T01:00:00-04:00"), hours.index("2024-11-03T01:00:00-05:00")
+    assert second == first + 1 and hours[second + 1] == "2024-11-03T02:00:00-05:00"
+    assert hours[first - 1] == "2024-11-03T00:00:00-04:00"
 
 
 @pytest.mark.parametrize("name", report.REPORTS)
