@@ -83,10 +83,11 @@ FROM (
     UNION ALL
     SELECT 6, 'cycle', COUNT(*), MIN(contact_id) FROM legs WHERE in_cycle = 1
     UNION ALL
-    -- the database's versions, rejects and ingest files are not in the lake: `ctrdb report quality` counts them
+    -- the database's versions, rejects and ingest files are not in the lake's tables (their counts
+    -- are in _ctrdb_lake.json, "quality"; `ctrdb report quality` and the Spark report give them)
     SELECT 7, 'duplicate_deliveries', CAST(NULL AS bigint), CAST(NULL AS varchar)
     UNION ALL
-    SELECT 8, 'conflicting_versions', CAST(NULL AS bigint), CAST(NULL AS varchar)
+    SELECT 8, 'conflicting_versions', COUNT(*), MIN(contact_id) FROM legs WHERE conflicting_versions = 1
     UNION ALL
     SELECT 9, 'rejected_records', CAST(NULL AS bigint), CAST(NULL AS varchar)
     UNION ALL

@@ -53,7 +53,8 @@ CREATE EXTERNAL TABLE IF NOT EXISTS ctrdb.legs (
     outbound_whisper_s bigint,
     missing_parent bigint,
     missing_next bigint,
-    in_cycle bigint
+    in_cycle bigint,
+    conflicting_versions bigint
 )
 PARTITIONED BY (dt string)
 STORED AS PARQUET

@@ -2,10 +2,11 @@
 -- description: Data quality checks, one row per check with a count and an example contact (Spark SQL over the lake).
 -- parameters: none; --from/--to/--queue narrow the legs checked
 -- columns: check, count, example_contact_id
--- Queries/quality.sql in Spark SQL. The checks of legs are computed from the lake's legs/ and
--- equal ctrdb's. duplicate_deliveries, conflicting_versions, rejected_records and partial_files
--- count the database's versions, rejects and ingest files, which the lake does not hold:
--- their count and example are empty here (not zero: not measured); run `ctrdb report quality` for them.
+-- Queries/quality.sql in Spark SQL; its rows equal ctrdb's. The checks of legs are computed
+-- from the lake's legs/ (conflicting_versions from its 0/1 column of that name).
+-- duplicate_deliveries, rejected_records and partial_files count the database's versions,
+-- rejects and files, which the lake does not hold: `ctrdb lake` writes them into
+-- _ctrdb_lake.json ("quality") and report.py binds them here (null for a lake without them).
 -- The checks come in ctrdb's order (ordinal), which UNION ALL alone does not promise on Spark.
 SELECT `check`, count, example_contact_id
 FROM (
@@ -28,12 +29,12 @@ FROM (
     UNION ALL
     SELECT 6, 'cycle', COUNT(*), MIN(contact_id) FROM legs WHERE in_cycle = 1
     UNION ALL
-    SELECT 7, 'duplicate_deliveries', CAST(NULL AS BIGINT), CAST(NULL AS STRING)
+    SELECT 7, 'duplicate_deliveries', CAST(:duplicates_count AS BIGINT), CAST(:duplicates_example AS STRING)
     UNION ALL
-    SELECT 8, 'conflicting_versions', CAST(NULL AS BIGINT), CAST(NULL AS STRING)
+    SELECT 8, 'conflicting_versions', COUNT(*), MIN(contact_id) FROM legs WHERE conflicting_versions = 1
     UNION ALL
-    SELECT 9, 'rejected_records', CAST(NULL AS BIGINT), CAST(NULL AS STRING)
+    SELECT 9, 'rejected_records', CAST(:rejected_count AS BIGINT), CAST(:rejected_example AS STRING)
     UNION ALL
-    SELECT 10, 'partial_files', CAST(NULL AS BIGINT), CAST(NULL AS STRING)
+    SELECT 10, 'partial_files', CAST(:partial_count AS BIGINT), CAST(:partial_example AS STRING)
 ) AS checks
 ORDER BY ordinal

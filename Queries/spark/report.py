@@ -41,7 +41,7 @@ LEGS_SCHEMA = """contact_id STRING, initiation_method STRING, initiation_ts TIME
     enqueue_ts TIMESTAMP, dequeue_ts TIMESTAMP, queue_duration_s BIGINT, connected_to_agent_ts TIMESTAMP,
     chain_id STRING, chain_depth BIGINT, outcome STRING, queued BIGINT, answered BIGINT, callback_leg BIGINT,
     queue_s BIGINT, agent_whisper_s BIGINT, outbound_whisper_s BIGINT, missing_parent BIGINT, missing_next BIGINT,
-    in_cycle BIGINT, dt DATE"""
+    in_cycle BIGINT, conflicting_versions BIGINT, dt DATE"""
 CALLBACK_REQUESTS_SCHEMA = """contact_id STRING, chain_id STRING, queue_name STRING, initiation_ts TIMESTAMP,
     enqueue_ts TIMESTAMP, dequeue_ts TIMESTAMP, disconnect_ts TIMESTAMP, answered BIGINT, first_agent_ts TIMESTAMP,
     time_to_agent_s BIGINT, attempts BIGINT, dt DATE"""
@@ -223,6 +223,30 @@ def _utc_day(epoch_seconds, slack_days):
     return (datetime.fromtimestamp(epoch_seconds, timezone.utc).date() + timedelta(days=slack_days))
 
 
+def _whole_database_quality(spark, lake):
+    """The quality checks that count the whole database (versions, rejects, files), which
+    `ctrdb lake` writes into _ctrdb_lake.json; null (not measured) for a lake without them."""
+    # Hadoop's readers skip files whose names start with "_", so the manifest is read through
+    # the file system API (any URI Spark reads: a folder, s3://, hdfs://).
+    try:
+        jvm = spark.sparkContext._jvm
+        path = jvm.org.apache.hadoop.fs.Path(f"{lake}/_ctrdb_lake.json")
+        stream = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).open(path)
+        try:
+            text = jvm.org.apache.commons.io.IOUtils.toString(stream, "UTF-8")
+        finally:
+            stream.close()
+        quality = json.loads(text).get("quality") or {}
+    except Exception:  # an older lake, or no manifest readable: the checks are not measured
+        quality = {}
+    values = {}
+    for check, key in (("duplicate_deliveries", "duplicates"), ("rejected_records", "rejected"), ("partial_files", "partial")):
+        entry = quality.get(check) or {}
+        values[f"{key}_count"] = entry.get("count")
+        values[f"{key}_example"] = entry.get("example_contact_id")
+    return values
+
+
 def run_report(spark, lake, name, options=None):
     """Runs report NAME over the lake at LAKE (a local folder or an s3:// URI) in SPARK;
     returns (columns, rows), rows as lists of Python values in ctrdb's order."""
@@ -255,6 +279,8 @@ def run_report(spark, lake, name, options=None):
             every = dict(values, every_queue=True)
             earliest = _sql(spark, "_legs", every).selectExpr("unix_seconds(MIN(bucket_ts))").first()[0]
             values["total_start_s"] = earliest
+    if name == "quality":
+        values.update(_whole_database_quality(spark, lake))
     _sql(spark, "_legs", values).createOrReplaceTempView("legs")
     _sql(spark, "_callback_requests", values).createOrReplaceTempView("callback_requests")
     result = _sql(spark, name, values)

@@ -100,6 +100,7 @@ public struct Lake {
                 try exporter.export(days: days, in: db, into: &partitions, result: &result)
                 manifest.tables[table.name] = partitions
             }
+            manifest.quality = try Self.wholeDatabaseQuality(db)
             return snapshot
         }
         manifest.fullExportPending = nil
@@ -110,6 +111,19 @@ public struct Lake {
             try writeDatabase(databasePath) { try LakeChangeLog.clear(snapshot, in: $0) }
         }
         return result
+    }
+
+    /// The load's counters of the quality checks that count the whole database.
+    static func wholeDatabaseQuality(_ db: Database) throws -> [String: LakeManifest.QualityCount]? {
+        guard try db.tableExists("quality_counters") else { return nil }
+        var counts: [String: LakeManifest.QualityCount] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT check_name, count, example_contact_id FROM quality_counters
+            WHERE check_name IN ('duplicate_deliveries', 'rejected_records', 'partial_files')
+            """) {
+            counts[row[0]] = LakeManifest.QualityCount(count: row[1], exampleContactId: row[2])
+        }
+        return counts
     }
 
     /// Checks the folder is new, empty or a lake, creates it, and claims it with a manifest.

@@ -14,7 +14,8 @@ import GRDB
 struct LakeChangeLog {
     static let dateTable = "lake_dirty_dates"
     static let chainTable = "lake_dirty_chains"
-    static let triggerNames = ["lake_contacts_insert", "lake_contacts_update", "lake_contacts_delete"]
+    static let triggerNames = ["lake_contacts_insert", "lake_contacts_update", "lake_contacts_delete",
+                               "lake_conflicts_insert", "lake_conflicts_delete"]
 
     /// What one run read: the noted rows (to clear later) and the partition dates they make dirty.
     struct Snapshot {
@@ -40,6 +41,14 @@ struct LakeChangeLog {
                 ON CONFLICT (chain_id) DO UPDATE SET generation = generation + 1;
             """
         }
+        func conflict(_ row: String) -> String {
+            """
+            INSERT INTO \(dateTable) (dt)
+                SELECT substr(COALESCE(c.disconnect_ts, c.initiation_ts), 1, 10) FROM contacts c
+                WHERE c.rowid = \(row).leg_id AND COALESCE(c.disconnect_ts, c.initiation_ts) IS NOT NULL
+                ON CONFLICT (dt) DO UPDATE SET generation = generation + 1;
+            """
+        }
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS \(dateTable) (dt TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS \(chainTable) (chain_id TEXT PRIMARY KEY NOT NULL, generation INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
@@ -52,6 +61,13 @@ struct LakeChangeLog {
             END;
             CREATE TRIGGER IF NOT EXISTS lake_contacts_delete AFTER DELETE ON contacts BEGIN
             \(noting("OLD"))
+            END;
+            -- a leg gaining or losing a conflicting version changes its legs row without changing contacts
+            CREATE TRIGGER IF NOT EXISTS lake_conflicts_insert AFTER INSERT ON conflicting_legs BEGIN
+            \(conflict("NEW"))
+            END;
+            CREATE TRIGGER IF NOT EXISTS lake_conflicts_delete AFTER DELETE ON conflicting_legs BEGIN
+            \(conflict("OLD"))
             END;
             """)
     }

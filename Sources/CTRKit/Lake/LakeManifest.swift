@@ -27,9 +27,20 @@ public struct LakeManifest: Codable, Equatable, Sendable {
     /// Set while a full export is under way: a run that finds it set (the last one was killed
     /// before finishing) exports everything again, since its changes were never noted.
     public var fullExportPending: Bool?
+    /// The quality report's whole-database checks as of this export (`duplicate_deliveries`,
+    /// `rejected_records`, `partial_files`): they count versions, rejects and files, which the
+    /// lake does not hold, so that the Spark reports can give them too.
+    public var quality: [String: QualityCount]?
+
+    public struct QualityCount: Codable, Equatable, Sendable {
+        public var count: Int
+        public var exampleContactId: String?
+
+        enum CodingKeys: String, CodingKey { case count, exampleContactId = "example_contact_id" }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, createdBy = "created_by", compression, tables, fullExportPending = "full_export_pending"
+        case format, createdBy = "created_by", compression, tables, fullExportPending = "full_export_pending", quality
     }
 
     public init(compression: ParquetCompression) {

@@ -55,6 +55,9 @@ struct LakeTable {
         columns += ["queued", "answered", "callback_leg", "queue_s", "agent_whisper_s", "outbound_whisper_s",
                     "missing_parent", "missing_next", "in_cycle"]
             .map { Column(column: .int64($0), expression: "l.\($0)") }
+        // 0/1: two versions of this leg share a LastUpdateTimestamp (quality's conflicting_versions)
+        columns.append(Column(column: .int64("conflicting_versions"),
+                              expression: "l.contact_id IN (SELECT contact_id FROM contacts WHERE rowid IN (SELECT leg_id FROM conflicting_legs))"))
         let body = """
             SELECT substr(l.bucket_ts, 1, 10) AS dt,
                    \(selectList(columns))
