@@ -6,8 +6,9 @@
 #                 (Tests/Interop: pyarrow and DuckDB read what `ctrdb lake` wrote; needs python3 -m pytest)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
-#   make bench    release build, then ingest speed and memory against DuckDB and zcat, the nightly case, and report times
-#                 (generates and caches a 7-day export under bench-data/; see Benchmarks/bench.py)
+#   make bench    release build, then SPEC section 7: 3 and 27 days of history, the nightly day, one-day reports and
+#                 journeys, size, WAL peak, Datasette, DuckDB interleaved, peak RSS (caches a 28-day export under
+#                 bench-data/; BENCH_DAYS, BENCH_PER_DAY; see Benchmarks/bench.py)
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
