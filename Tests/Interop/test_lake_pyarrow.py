@@ -13,7 +13,7 @@ from conftest import TABLES, ctrdb
 TIMESTAMPS = {"initiation_ts", "connected_to_system_ts", "disconnect_ts", "last_update_ts", "enqueue_ts", "dequeue_ts",
               "connected_to_agent_ts", "transfer_completed_ts", "first_initiation_ts", "last_disconnect_ts", "first_agent_ts"}
 INTEGERS = {"queue_duration_s", "agent_interaction_s", "customer_hold_s", "number_of_holds", "longest_hold_s", "acw_s",
-            "chain_depth", "queue_s", "agent_whisper_s", "outbound_whisper_s", "missing_parent", "missing_next", "in_cycle",
+            "chain_depth", "queue_s", "agent_whisper_s", "outbound_whisper_s", "missing_parent", "missing_next", "in_cycle", "conflicting_versions",
             "legs", "answered", "queued", "callback_leg", "had_callback", "broken", "time_to_agent_s", "attempts"}
 REQUIRED = {"legs": {"contact_id"}, "journeys": {"chain_id"}, "callback_requests": {"contact_id", "answered", "attempts"}}
 
