@@ -194,12 +194,12 @@ public enum Schema {
         config.journalMode = .wal
         config.prepareDatabase { db in
             db.add(function: RawText.uncompress)
-            // page_size applies only to a new, empty database. 64 KiB pages (SQLite's largest)
-            // hold about twenty 3 KB raw records each, and a bulk load makes a quarter as many
-            // page writes as at 16 KiB: `make bench` loads 10 to 15% faster (README,
-            // Performance), while a nightly run into a two-week database took the same time.
+            // page_size applies only to a new, empty database. 8 KiB pages: the randomly keyed
+            // indexes (contact ids, links) outgrow the page cache as history grows, and every
+            // insert into one reads and rewrites a whole page. At 64 KiB a 27-day load took
+            // 216 s and the 28th night 8 to 10 s; at 8 KiB 135 s and 5 s (README, Performance).
             try db.execute(sql: """
-                PRAGMA page_size = 65536;
+                PRAGMA page_size = 8192;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -131072;
                 PRAGMA wal_autocheckpoint = 1024;
