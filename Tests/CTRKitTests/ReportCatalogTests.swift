@@ -78,7 +78,7 @@ struct ReportCatalogTests {
         #expect(catalog.reports[0].columns == ["interval_start", "legs"])
 
         let fixture = try ReportFixture(SeedExample.legs)
-        let writer = CollectingWriter()
+        let writer = CollectingRows()
         let queue = try QueryRunner.openReadOnly(fixture.databasePath)
         try queue.read { db in
             _ = try ReportRunner(catalog: catalog).run(catalog.reports[0], parameters: ReportParameters(), in: db, to: writer)
@@ -104,7 +104,7 @@ struct ReportCatalogTests {
         let fixture = try ReportFixture(SeedExample.legs)
         let queue = try QueryRunner.openReadOnly(fixture.databasePath)
         let error = #expect(throws: ReportError.self) {
-            try queue.read { db in try ReportRunner(catalog: catalog).run(catalog.reports[0], parameters: ReportParameters(), in: db, to: CollectingWriter()) }
+            try queue.read { db in try ReportRunner(catalog: catalog).run(catalog.reports[0], parameters: ReportParameters(), in: db, to: CollectingRows()) }
         }
         let message = error?.errorDescription ?? ""
         #expect(message.contains(scratch.path + "/broken.sql"))

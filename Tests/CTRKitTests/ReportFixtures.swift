@@ -1,4 +1,4 @@
-import CTRKit
+@testable import CTRKit
 import Foundation
 import GRDB
 import TestSupport
@@ -46,15 +46,6 @@ struct ReportResult {
     func texts(_ name: String) -> [String] {
         rows.map { $0[column(name)].plainText }
     }
-}
-
-/// A row writer that keeps everything, for assertions.
-final class CollectingWriter: RowWriter {
-    var columns: [String] = []
-    var rows: [[Cell]] = []
-    func begin(columns: [String]) throws { self.columns = columns }
-    func write(row: [Cell]) throws { rows.append(row) }
-    func finish() throws {}
 }
 
 /// A temporary folder holding CTR files written from `FixtureLeg`s, ingested into a fresh
@@ -107,7 +98,7 @@ final class ReportFixture {
         configure(&parameters)
         let catalog = try ReportFixture.catalog()
         let report = try catalog.report(named: name)
-        let writer = CollectingWriter()
+        let writer = CollectingRows()
         let queue = try QueryRunner.openReadOnly(databasePath)
         try queue.read { db in
             _ = try ReportRunner(catalog: catalog).run(report, parameters: parameters, in: db, to: writer)

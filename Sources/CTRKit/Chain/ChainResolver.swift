@@ -53,7 +53,7 @@ public enum ChainResolver {
             WHERE contact_id = ?7
             """)
         var examined = 0
-        for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the log (issue 10)
+        for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
             try db.execute(sql: "INSERT INTO chain_seeds SELECT contact_id FROM pending_chain LIMIT ?", arguments: [seedsPerStep])
             if db.changesCount == 0 { break }
@@ -87,7 +87,7 @@ public enum ChainResolver {
                                              missingParent: row[11], missingNext: row[12], inCycle: row[13])
                 }
             }
-            var touchedChains: Set<String> = []  // journeys rows to rewrite (issue 10: JourneyStore)
+            var touchedChains: Set<String> = []  // old and new chains: the journeys rows to rewrite
             for (id, resolution) in resolve(legs) where current[id] != resolution {
                 update.bind(resolution)
                 update.bind(id)

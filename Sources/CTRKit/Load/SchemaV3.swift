@@ -1,6 +1,6 @@
 import GRDB
 
-/// Schema version 3: storage whose cost follows the day loaded, not the history (issue 10).
+/// Schema version 3: storage whose cost follows the day loaded, not the history (SPEC section 7).
 ///
 /// Applied to version 1's layout (version 2 only re-queues legs for the chain stage):
 /// - versions are keyed by the leg's rowid in `contacts` (arrival order) instead of the

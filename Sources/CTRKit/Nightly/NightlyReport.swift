@@ -153,39 +153,7 @@ public struct NightlyReport {
     }
 
     private func shift(_ day: String, by days: Int64) throws -> String {
-        guard let stamp = Timestamp.parse(day + "T00:00:00Z") else { throw ReportError.badDay(day) }
-        return CivilDay.format(stamp.epochSeconds.floorDivided(by: 86_400) + days)
-    }
-}
-
-/// A sink that keeps what is written, for files built in memory.
-public final class MemorySink: TextSink {
-    public private(set) var bytes: [UInt8] = []
-    public init() {}
-    public func write(_ text: String) throws { bytes.append(contentsOf: text.utf8) }
-}
-
-/// A row writer that keeps the rows, for figures read back in Swift.
-final class CollectingRows: RowWriter {
-    private(set) var columns: [String] = []
-    private(set) var rows: [[Cell]] = []
-    func begin(columns: [String]) throws { self.columns = columns }
-    func write(row: [Cell]) throws { rows.append(row) }
-    func finish() throws {}
-    func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
-}
-
-extension Cell {
-    var integer: Int64? {
-        if case let .integer(v) = self { return v }
-        return nil
-    }
-
-    var number: Double? {
-        switch self {
-        case let .integer(v): return Double(v)
-        case let .real(v): return v
-        default: return nil
-        }
+        guard let shifted = CivilDay.shift(day, by: days) else { throw ReportError.badDay(day) }
+        return shifted
     }
 }

@@ -41,12 +41,22 @@ public enum CivilDay {
             let local = Int64(now.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: now))
             days = local.floorDivided(by: 86_400) - (text == "yesterday" ? 1 : 0)
         default:
-            // a real calendar date only: 2026-13-40 or 2026-02-30 is refused, not rolled over
-            guard text.utf8.count == 10, let stamp = Timestamp.parse(text + "T00:00:00Z"),
-                  format(stamp.epochSeconds.floorDivided(by: 86_400)) == text else { return nil }
-            days = stamp.epochSeconds.floorDivided(by: 86_400)
+            guard let number = dayNumber(text) else { return nil }
+            days = number
         }
         return (format(days), format(days + 1))
+    }
+
+    /// The date `days` days after (or before) `day`, `YYYY-MM-DD`; nil when `day` is not a real date.
+    public static func shift(_ day: String, by days: Int64) -> String? {
+        dayNumber(day).map { format($0 + days) }
+    }
+
+    /// Days since 1970-01-01 of a real calendar date: 2026-13-40 or 2026-02-30 is refused, not rolled over.
+    static func dayNumber(_ text: String) -> Int64? {
+        guard text.utf8.count == 10, let stamp = Timestamp.parse(text + "T00:00:00Z") else { return nil }
+        let days = stamp.epochSeconds.floorDivided(by: 86_400)
+        return format(days) == text ? days : nil
     }
 
     static func format(_ days: Int64) -> String {
