@@ -12,7 +12,8 @@
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
-#   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, libzstd-dev, libsnappy-dev, chromium)
+#   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, libdeflate-dev, libzstd-dev,
+#                 libsnappy-dev, chromium)
 #                 and the Python packages of the interop tests (pyspark, pyarrow, duckdb, sqlglot, pytest) when missing
 #   make clean    remove build products, the sample database and its pack
 
@@ -22,7 +23,7 @@ SAMPLE_DB ?= sample.db
 SAMPLE_PACK ?= sample-pack
 SAMPLE_DAY ?= 2024-03-05
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libzstd-dev libsnappy-dev
+SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libdeflate-dev libzstd-dev libsnappy-dev
 # the nightly page's tests render it in Debian's headless Chromium
 SYSTEM_PACKAGES += chromium
 PYTHON ?= python3

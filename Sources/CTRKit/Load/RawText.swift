@@ -1,3 +1,4 @@
+import CDeflate
 import CZlib
 import Foundation
 import GRDB
@@ -8,32 +9,27 @@ import GRDB
 /// compressing would not make them smaller (then `length(raw) = raw_size`).
 ///
 /// Each record is compressed on its own (no shared dictionary: the shell could not read
-/// it), at zlib's fastest level: CTR JSON shrinks to about a third, and the load pays
-/// about 10 microseconds per record.
+/// it), by libdeflate at its fastest level: CTR JSON shrinks to about 40 %, at about
+/// 130 MB/s on this project's machine (zlib's own deflate, reset per record, managed 54).
+/// Any zlib reader inflates it (`uncompress`, Python's `zlib.decompress`).
 final class RawTextCompressor {
-    private var stream = z_stream()
+    private let compressor: OpaquePointer
     private var output: [UInt8] = []
 
     init() {
-        _ = czlib_deflateInit2(&stream, 1, 15)
+        compressor = libdeflate_alloc_compressor(1)
     }
 
-    deinit { deflateEnd(&stream) }
+    deinit { libdeflate_free_compressor(compressor) }
 
     /// Calls `body` with the bytes to store for `text` (valid while `body` runs).
     func withStoredBytes<T>(of text: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         var text = text
         return try text.withUTF8 { input in
-            let bound = Int(deflateBound(&stream, uLong(input.count)))
+            let bound = libdeflate_zlib_compress_bound(compressor, input.count)
             if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
-            deflateReset(&stream)
-            let produced: Int = output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress
-                stream.avail_out = uInt(out.count)
-                guard deflate(&stream, Z_FINISH) == Z_STREAM_END else { return -1 }
-                return out.count - Int(stream.avail_out)
+            let produced = output.withUnsafeMutableBytes { out in
+                libdeflate_zlib_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
             }
             if produced > 0, produced < input.count {
                 return try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<produced])) }
