@@ -4,8 +4,8 @@ import Testing
 import TestSupport
 @testable import CTRKit
 
-/// Schema version 3 through the real binary: an existing version 1 database is upgraded in
-/// place by the next ingest, and a run killed during that upgrade or during a checkpoint
+/// Storage versions 3 and 4 through the real binary: an existing version 1 or version 3
+/// database is upgraded in place by the next ingest, and a run killed during that upgrade or during a checkpoint
 /// finishes, on the next run, to the database a clean run makes.
 @Suite(.serialized)
 struct StorageReliabilityTests {
@@ -22,12 +22,37 @@ struct StorageReliabilityTests {
         // The next night: the new binary upgrades the database, then loads the second day.
         let upgrade = try ctrdb(["ingest"] + days + ["--db", old, "--quiet"])
         #expect(upgrade.status == 0, "\(upgrade.stderr)")
-        #expect(try rows(old, "PRAGMA user_version") == [["3"]])
+        #expect(try rows(old, "PRAGMA user_version") == [[String(Schema.version)]])
         let clean = folder.file("clean.db")
         #expect(try ctrdb(["ingest"] + days + ["--db", clean, "--quiet"]).status == 0)
         #expect(try integrity(of: old) == "ok")
         #expect(try contents(of: old) == contents(of: clean))
         #expect(try rows(old, "SELECT COUNT(*) FROM journeys") != [["0"]])
+    }
+
+    /// A database the previous release wrote (version 3: versions keyed by leg, triggers on
+    /// them) is rebuilt as version 4 by the next ingest, counters included.
+    @Test func anIngestUpgradesAVersion3DatabaseInPlace() throws {
+        let folder = try TemporaryFolder()
+        let days = try folder.generatedDays(journeys: 1500, days: 2)
+        let firstDay = folder.file("first.db")
+        #expect(try ctrdb(["ingest", days[0], "--db", firstDay, "--quiet"]).status == 0)
+        let old = folder.file("old.db")
+        try writeVersion1(old, from: firstDay)
+        var config = Configuration()
+        config.prepareDatabase { db in db.add(function: sqlarUncompress) }
+        try Schema.migrate(DatabaseQueue(path: old, configuration: config), upTo: 3)
+        #expect(try rows(old, "PRAGMA user_version") == [["3"]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [["3"]])
+
+        let upgrade = try ctrdb(["ingest"] + days + ["--db", old, "--quiet"])
+        #expect(upgrade.status == 0, "\(upgrade.stderr)")
+        #expect(try rows(old, "PRAGMA user_version") == [[String(Schema.version)]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [["0"]])
+        let clean = folder.file("clean.db")
+        #expect(try ctrdb(["ingest"] + days + ["--db", clean, "--quiet"]).status == 0)
+        #expect(try integrity(of: old) == "ok")
+        #expect(try contents(of: old) == contents(of: clean))
     }
 
     @Test func aRunKilledDuringTheUpgradeFinishesOnTheNextRun() throws {

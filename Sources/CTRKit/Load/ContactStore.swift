@@ -24,6 +24,9 @@ public final class ContactStore {
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
     private let markPending: BoundStatement
+    private let conflictProbe: BoundStatement
+    private let markConflict: BoundStatement
+    private let writeJourney: BoundStatement
     private let insertReject: BoundStatement
 
     public init(_ db: Database) throws {
@@ -50,6 +53,9 @@ public final class ContactStore {
             """)
         replaceContact = try BoundStatement(db, insert)
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
+        conflictProbe = try BoundStatement(db, QualityCounters.conflictProbe)
+        markConflict = try BoundStatement(db, QualityCounters.markConflict)
+        writeJourney = try BoundStatement(db, JourneyStore.upsert)
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -79,7 +85,10 @@ public final class ContactStore {
             countVersion.bind(legId)
             countVersion.bind(hash)
             try countVersion.run()
-            if countVersion.changes > 0 { return .repeatedVersion }
+            if countVersion.changes > 0 {
+                file.noteRedelivery(of: record.contactId)
+                return .repeatedVersion
+            }
         }
         // A leg that names no other leg, was stored without links (or not at all), and that no
         // loaded leg names, is a journey of its own (most legs are): its chain values are
@@ -93,17 +102,39 @@ public final class ContactStore {
         bindContact(record, hash: hash, chain: chain, to: upsertContact)
         try upsertContact.run()
         let isCurrent = upsertContact.changes == 1
-        if legId == nil { legId = upsertContact.lastInsertedRowID }
+        if let legId {
+            try noteConflict(record, hash: hash, legId: legId)
+        } else {
+            legId = upsertContact.lastInsertedRowID
+        }
         try insertVersion(record, hash: hash, legId: legId!, fileId: file.fileId)
         guard isCurrent else { return .newVersion(isCurrent: false) }
 
-        if let storedChain { file.staleChains.insert(storedChain) }
-        if let chain { file.staleChains.insert(chain.chainId) } else { try markChanged(record.contactId) }
+        if let chain {
+            // A journey of one leg: its row is written from the record.
+            JourneyStore.bindStandalone(record, to: writeJourney)
+            try writeJourney.run()
+            if let storedChain, storedChain != chain.chainId { file.staleChains.insert(storedChain) }
+        } else {
+            if let storedChain { file.staleChains.insert(storedChain) }
+            try markChanged(record.contactId)
+        }
         // A parent or next leg the old version named but this one does not loses a neighbour.
         for old in [storedLinks?[0], storedLinks?[1]] {
             if let old, old != record.previousContactId, old != record.nextContactId { try markChanged(old) }
         }
         return .newVersion(isCurrent: true)
+    }
+
+    /// A leg stored before may already hold another version of this LastUpdateTimestamp.
+    private func noteConflict(_ record: ContactRecord, hash: String, legId: Int64) throws {
+        guard let millisecond = record.lastUpdate?.epochMilliseconds else { return }
+        conflictProbe.bind(legId)
+        conflictProbe.bind(millisecond)
+        conflictProbe.bind(hash)
+        guard try conflictProbe.firstRowTexts(columns: 1)?[0] == "1" else { return }
+        markConflict.bind(legId)
+        try markConflict.run()
     }
 
     private func insertVersion(_ record: ContactRecord, hash: String, legId: Int64, fileId: Int64) throws {
@@ -192,6 +223,9 @@ public final class FileLoad {
     let fileId: Int64
     let ingestedAt: String
     private var deliveredEntries = ""
+    /// Deliveries of versions stored before, and the smallest of their contact ids.
+    private var redeliveries = 0
+    private var smallestRedelivered: String?
     /// Chains whose journey row the file's records changed.
     fileprivate var staleChains: Set<String> = []
     public private(set) var records = 0
@@ -209,6 +243,11 @@ public final class FileLoad {
         deliveredEntries += "\t"
         deliveredEntries += hash
         deliveredEntries += "\n"
+    }
+
+    fileprivate func noteRedelivery(of contactId: String) {
+        redeliveries += 1
+        if smallestRedelivered.map({ contactId < $0 }) ?? true { smallestRedelivered = contactId }
     }
 
     public func load(_ record: ContactRecord) throws -> LoadOutcome {
@@ -229,7 +268,10 @@ public final class FileLoad {
         try Manifest(db).record(IngestedFile(path: path, size: size, contentHash: fileHash, records: records, rejects: rejects,
                                              status: damage == nil ? "complete" : "partial", error: damage), ingestedAt: ingestedAt)
         try JourneyStore.refresh(db, chainIds: staleChains)
+        try QualityCounters.addRedeliveries(db, count: redeliveries, example: smallestRedelivered)
         deliveredEntries = ""
         staleChains = []
+        redeliveries = 0
+        smallestRedelivered = nil
     }
 }

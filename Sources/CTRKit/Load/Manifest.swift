@@ -64,7 +64,10 @@ struct Manifest {
         // first statement only, so a repeated `?1` would be missing from the later ones.
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS forgotten (contact_id TEXT NOT NULL, content_hash TEXT NOT NULL, n INTEGER NOT NULL);
+            CREATE TEMP TABLE IF NOT EXISTS forgotten_versions (leg_id INTEGER NOT NULL, content_hash TEXT NOT NULL, n INTEGER NOT NULL,
+                PRIMARY KEY (leg_id, content_hash));
             DELETE FROM forgotten;
+            DELETE FROM forgotten_versions;
             """)
         let entries = try String.fetchOne(db, sql: "SELECT entries FROM file_deliveries WHERE file_hash = ?", arguments: [previousHash]) ?? ""
         var counts: [String: Int] = [:]
@@ -77,13 +80,10 @@ struct Manifest {
         }
         try db.execute(sql: "DELETE FROM file_deliveries WHERE file_hash = ?", arguments: [previousHash])
         try db.execute(sql: """
-            UPDATE stored_versions SET deliveries = deliveries -
-                (SELECT f.n FROM forgotten f JOIN contacts c ON c.contact_id = f.contact_id
-                 WHERE c.rowid = stored_versions.leg_id AND f.content_hash = stored_versions.content_hash)
-            WHERE (leg_id, content_hash) IN (SELECT c.rowid, f.content_hash FROM forgotten f JOIN contacts c ON c.contact_id = f.contact_id);
-            DELETE FROM stored_versions WHERE deliveries <= 0
-                AND (leg_id, content_hash) IN (SELECT c.rowid, f.content_hash FROM forgotten f JOIN contacts c ON c.contact_id = f.contact_id);
+            INSERT INTO forgotten_versions (leg_id, content_hash, n)
+            SELECT c.rowid, f.content_hash, f.n FROM forgotten f JOIN contacts c ON c.contact_id = f.contact_id
             """)
+        try QualityCounters.withdrawDeliveries(db)
         let touched = try String.fetchAll(db, sql: "SELECT DISTINCT contact_id FROM forgotten")
         var staleChains: Set<String> = []
         for contactId in touched {

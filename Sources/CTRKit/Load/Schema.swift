@@ -17,20 +17,22 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 3
+    public static let version = 4
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
     /// migrator reads its table before it locks, and the second run failed on that race).
-    public static func migrate(_ writer: DatabaseQueue) throws {
+    /// (`target` below `version` writes an older layout: the upgrade tests start from one.)
+    public static func migrate(_ writer: DatabaseQueue, upTo target: Int = version) throws {
         try writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                guard current < version else { return .commit }
+                guard current < target else { return .commit }
                 if current < 1 { try createVersion1(db) }
-                if current == 1 { try upgradeToVersion2(db) }
-                if current < 3 { try SchemaV3.upgrade(db) }
-                try db.execute(sql: "PRAGMA user_version = \(version)")
+                if current == 1, target >= 2 { try upgradeToVersion2(db) }
+                if current < 3, target >= 3 { try SchemaV3.upgrade(db) }
+                if current < 4, target >= 4 { try SchemaV4.upgrade(db) }
+                try db.execute(sql: "PRAGMA user_version = \(target)")
                 return .commit
             }
         }
