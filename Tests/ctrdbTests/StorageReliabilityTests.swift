@@ -133,7 +133,7 @@ private func contents(of db: String) throws -> [String: [[String]]] {
     [
         "contacts": try rows(db, "SELECT * FROM contacts ORDER BY contact_id"),
         "contact_versions": try rows(db, "SELECT contact_id, last_update_ts, content_hash, source_file, byte_offset, deliveries, raw_json FROM contact_versions ORDER BY contact_id, content_hash"),
-        "journeys": try rows(db, "SELECT * FROM journeys"),
+        "journeys": try rows(db, "SELECT * FROM journeys ORDER BY chain_id"),
         "quality_counters": try rows(db, "SELECT * FROM quality_counters ORDER BY check_name"),
         "ingest_files": try rows(db, "SELECT path, size, content_hash, records, rejects, status, error FROM ingest_files ORDER BY path"),
         "rejects": try rows(db, "SELECT source_file, byte_offset, reason FROM rejects ORDER BY source_file, byte_offset"),

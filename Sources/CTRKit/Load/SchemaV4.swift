@@ -11,6 +11,9 @@ import GRDB
 /// `stored_versions` also becomes a rowid table in arrival order, with a unique index on
 /// `(leg_id, content_hash)`: new versions are appended to the table's last page instead of
 /// splitting pages of large rows in the middle of the tree, so its pages stay full.
+/// `journeys` likewise: a rowid table in the order chains first appear, found by a unique
+/// index on `chain_id` (a night rewrites a few pages of that small index instead of pages of
+/// whole rows spread over the history).
 enum SchemaV4 {
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
@@ -40,6 +43,22 @@ enum SchemaV4 {
             ALTER TABLE versions_by_arrival RENAME TO stored_versions;
             CREATE UNIQUE INDEX stored_versions_leg ON stored_versions(leg_id, content_hash);
             CREATE INDEX stored_versions_redelivered ON stored_versions(leg_id) WHERE deliveries > 1;
+
+            CREATE TABLE journeys_by_arrival (
+                chain_id TEXT NOT NULL,
+                legs INTEGER NOT NULL,
+                first_initiation_ts TEXT,
+                last_disconnect_ts TEXT,
+                queues TEXT,
+                answered INTEGER NOT NULL,
+                had_callback INTEGER NOT NULL,
+                broken INTEGER NOT NULL
+            );
+            INSERT INTO journeys_by_arrival SELECT * FROM journeys ORDER BY first_initiation_ts, chain_id;
+            DROP TABLE journeys;
+            ALTER TABLE journeys_by_arrival RENAME TO journeys;
+            CREATE UNIQUE INDEX journeys_chain ON journeys(chain_id);
+            CREATE INDEX journeys_first_initiation ON journeys(first_initiation_ts);
 
             CREATE VIEW contact_versions AS
             SELECT c.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, p.path AS source_file,
