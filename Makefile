@@ -13,8 +13,8 @@
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)
 #   make deps     install the system packages (libsqlite3-dev, zlib1g-dev, libdeflate-dev, libzstd-dev,
-#                 libsnappy-dev, chromium)
-#                 and the Python packages of the interop tests (pyspark, pyarrow, duckdb, sqlglot, pytest) when missing
+#                 libsnappy-dev, sqlite3, chromium) and the Python packages of the interop tests (pyspark,
+#                 pyarrow, duckdb, sqlglot, pytest, datasette) when missing
 #   make clean    remove build products, the sample database and its pack
 
 PREFIX ?= /usr/local
@@ -24,10 +24,12 @@ SAMPLE_PACK ?= sample-pack
 SAMPLE_DAY ?= 2024-03-05
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libsqlite3-dev zlib1g-dev libdeflate-dev libzstd-dev libsnappy-dev
+# the sqlite3 shell: the README's recipe for the compressed raw JSON is tested with it
+SYSTEM_PACKAGES += sqlite3
 # the nightly page's tests render it in Debian's headless Chromium
 SYSTEM_PACKAGES += chromium
 PYTHON ?= python3
-PYTHON_PACKAGES := pyspark pyarrow duckdb sqlglot pytest
+PYTHON_PACKAGES := pyspark pyarrow duckdb sqlglot pytest datasette
 
 .PHONY: run test build release bench fuzz install deps clean
 
@@ -35,7 +37,7 @@ deps:
 	@dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || { \
 		echo "installing $(SYSTEM_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); }
-	@$(PYTHON) -c "import pyspark, pyarrow, duckdb, sqlglot, pytest" 2>/dev/null || { \
+	@$(PYTHON) -c "import pyspark, pyarrow, duckdb, sqlglot, pytest, datasette" 2>/dev/null || { \
 		echo "installing $(PYTHON_PACKAGES)"; \
 		$(PYTHON) -m pip install --quiet $(PYTHON_PACKAGES); }
 
