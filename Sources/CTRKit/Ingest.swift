@@ -213,11 +213,8 @@ public final class Ingest {
         private var batchRecords = 0
         /// Input bytes of the files committed so far.
         private var bytesCommitted: Int64 = 0
-        /// The next inputs, opened and decoding while the current one loads (and while a
-        /// batch's chains are resolved, when the decoding threads would otherwise wait).
-        private var upcoming: [Int: Result<PreparedInput, Error>] = [:]
-        /// How many inputs are decoded ahead: a few MB of records each.
-        private static let lookahead = 6
+        /// The next input, opened and decoding while the current one loads.
+        private var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
 
         init(db: Database, databasePath: String, items: [InputItem], options: IngestOptions, redactor: PhoneRedactor?,
              logger: Logger, progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws {
@@ -269,13 +266,11 @@ public final class Ingest {
         /// Loads one input into the open batch; false when the database failed and the run stops.
         private func load(_ index: Int) -> Bool {
             let item = items[index]
-            let prepared = upcoming.removeValue(forKey: index) ?? prepare(index)
-            // Start decoding the next files now (never standard input: it is read only when its turn comes).
-            if item != .standardInput {
-                for next in queue.suffix(Self.lookahead).reversed() where upcoming[next] == nil {
-                    guard items[next] != .standardInput else { break }
-                    upcoming[next] = prepare(next)
-                }
+            let prepared = upcoming?.index == index ? upcoming!.input : prepare(index)
+            upcoming = nil
+            // Start decoding the next file now (never standard input: it is read only when its turn comes).
+            if let next = queue.last, items[next] != .standardInput, item != .standardInput {
+                upcoming = (next, prepare(next))
             }
             // A file that cannot be opened fails before anything of it reaches the batch.
             let input: PreparedInput
@@ -287,15 +282,6 @@ public final class Ingest {
             }
             // Standard input cannot be read twice, so it gets a transaction of its own.
             let alone = item == .standardInput
-            var chainsDue = false
-            defer {
-                // The committed batch's chains now, while the next files decode on the other core
-                // (at the end of the run this thread would do them alone). A leg whose neighbour
-                // arrives in a later batch is queued again then.
-                if chainsDue {
-                    do { try resolveChains() } catch { summary.chainFailure(error, database: databasePath) }
-                }
-            }
             do {
                 if alone { try commitBatch() }
                 if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
@@ -310,7 +296,6 @@ public final class Ingest {
                 if case let .loaded(figures) = result { batchRecords += figures.records }
                 if alone || batchRecords >= options.recordsPerBatch || DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes {
                     try commitBatch()
-                    chainsDue = !alone
                 }
             } catch {
                 summary.fail(item, error)
@@ -323,7 +308,7 @@ public final class Ingest {
                 queue.append(contentsOf: batch.map(\.index).reversed())
                 batch = []
                 batchRecords = 0
-                upcoming = [:]
+                upcoming = nil
             }
             return true
         }
