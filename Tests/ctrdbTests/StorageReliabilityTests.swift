@@ -11,11 +11,7 @@ import TestSupport
 struct StorageReliabilityTests {
     @Test func anIngestUpgradesAVersion1DatabaseInPlace() throws {
         let folder = try TemporaryFolder()
-        let days = try folder.generatedDays(journeys: 1500, days: 2)
-        let firstDay = folder.file("first.db")
-        #expect(try ctrdb(["ingest", days[0], "--db", firstDay, "--quiet"]).status == 0)
-        let old = folder.file("old.db")
-        try writeVersion1(old, from: firstDay)
+        let (days, old) = try folder.version1AfterFirstDay()
         #expect(try rows(old, "PRAGMA user_version") == [["1"]])
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'stored_versions'") == [["0"]])
 
@@ -34,11 +30,7 @@ struct StorageReliabilityTests {
     /// them) is rebuilt as version 4 by the next ingest, counters included.
     @Test func anIngestUpgradesAVersion3DatabaseInPlace() throws {
         let folder = try TemporaryFolder()
-        let days = try folder.generatedDays(journeys: 1500, days: 2)
-        let firstDay = folder.file("first.db")
-        #expect(try ctrdb(["ingest", days[0], "--db", firstDay, "--quiet"]).status == 0)
-        let old = folder.file("old.db")
-        try writeVersion1(old, from: firstDay)
+        let (days, old) = try folder.version1AfterFirstDay()
         var config = Configuration()
         config.prepareDatabase { db in db.add(function: sqlarUncompress) }
         try Schema.migrate(DatabaseQueue(path: old, configuration: config), upTo: 3)
@@ -181,6 +173,16 @@ func writeVersion1(_ path: String, from current: String) throws {
 }
 
 extension TemporaryFolder {
+    /// Two generated days, and a version 1 database holding the first, as the first release left it.
+    fileprivate func version1AfterFirstDay() throws -> (days: [String], database: String) {
+        let days = try generatedDays(journeys: 1500, days: 2)
+        let firstDay = file("first.db")
+        #expect(try ctrdb(["ingest", days[0], "--db", firstDay, "--quiet"]).status == 0)
+        let old = file("old.db")
+        try writeVersion1(old, from: firstDay)
+        return (days, old)
+    }
+
     /// An export from `ctrdb generate`; returns its day folders in order.
     fileprivate func generatedDays(journeys: Int, days: Int) throws -> [String] {
         let out = file("export")

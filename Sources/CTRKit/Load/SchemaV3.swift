@@ -55,16 +55,7 @@ enum SchemaV3 {
             DROP TABLE versions;
             DROP TABLE raw_records;
 
-            CREATE VIEW contact_versions AS
-            SELECT c.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, p.path AS source_file,
-                   v.byte_offset, v.deliveries, CAST(sqlar_uncompress(v.raw, v.raw_size) AS TEXT) AS raw_json
-            FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
-
-            -- version 1's table of versions without the text, for queries written against it
-            CREATE VIEW versions AS
-            SELECT c.contact_id, v.content_hash, v.last_update_ts, v.last_update_ms, p.path AS source_file,
-                   v.byte_offset, v.deliveries
-            FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
+            \(versionViews)
 
             CREATE INDEX contacts_disconnect ON contacts(disconnect_ts);
             CREATE INDEX contacts_initiation ON contacts(initiation_ts);
@@ -108,6 +99,21 @@ enum SchemaV3 {
             """)
         try db.execute(sql: triggers)
     }
+
+    /// `contact_versions` and `versions` (version 1's columns) over `stored_versions`, as
+    /// versions 3 and 4 define them.
+    static let versionViews = """
+        CREATE VIEW contact_versions AS
+        SELECT c.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, p.path AS source_file,
+               v.byte_offset, v.deliveries, CAST(sqlar_uncompress(v.raw, v.raw_size) AS TEXT) AS raw_json
+        FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
+
+        -- version 1's table of versions without the text, for queries written against it
+        CREATE VIEW versions AS
+        SELECT c.contact_id, v.content_hash, v.last_update_ts, v.last_update_ms, p.path AS source_file,
+               v.byte_offset, v.deliveries
+        FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
+        """
 
     /// Triggers keep `quality_counters` and `conflicting_legs` exact in the same transaction as
     /// the rows they count. A smallest example is recomputed only when the example itself goes.

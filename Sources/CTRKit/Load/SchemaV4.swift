@@ -60,16 +60,7 @@ enum SchemaV4 {
             CREATE UNIQUE INDEX journeys_chain ON journeys(chain_id);
             CREATE INDEX journeys_first_initiation ON journeys(first_initiation_ts);
 
-            CREATE VIEW contact_versions AS
-            SELECT c.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, p.path AS source_file,
-                   v.byte_offset, v.deliveries, CAST(sqlar_uncompress(v.raw, v.raw_size) AS TEXT) AS raw_json
-            FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
-
-            -- version 1's table of versions without the text, for queries written against it
-            CREATE VIEW versions AS
-            SELECT c.contact_id, v.content_hash, v.last_update_ts, v.last_update_ms, p.path AS source_file,
-                   v.byte_offset, v.deliveries
-            FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
+            \(SchemaV3.versionViews)
             """)
     }
 }
