@@ -13,8 +13,9 @@ SELECT c.contact_id, c.instance_arn, c.channel, c.initiation_method, c.initiatio
        c.customer_hold_s, c.number_of_holds, c.longest_hold_s, c.acw_s, c.routing_profile, c.customer_address,
        c.system_address, c.transfer_completed_ts, c.chain_id, c.chain_depth, c.outcome,
        c.missing_parent, c.missing_next, c.in_cycle,
-       -- the leg's key in stored_versions and conflicting_legs
-       c.rowid AS leg_id,
+       -- conflicting_versions: two versions of this leg share a LastUpdateTimestamp (the load
+       -- keeps conflicting_legs, keyed by the leg's rowid: a lookup per leg, whatever the history)
+       EXISTS (SELECT 1 FROM conflicting_legs k WHERE k.leg_id = c.rowid) AS conflicting_versions,
        -- queued: EnqueueTimestamp set (an outbound leg's Queue without one is not queued)
        c.enqueue_ts IS NOT NULL AS queued,
        -- answered: reached an agent

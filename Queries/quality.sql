@@ -30,11 +30,8 @@ SELECT 'cycle', COUNT(*), MIN(contact_id) FROM legs WHERE in_cycle = 1
 UNION ALL
 SELECT 'duplicate_deliveries', count, example_contact_id FROM quality_counters WHERE check_name = 'duplicate_deliveries'
 UNION ALL
--- legs in range with two versions of the same LastUpdateTimestamp (conflicting_legs is kept by
--- the load; looked up by leg_id, so that its legs outside the range are never read)
-SELECT 'conflicting_versions', COUNT(*), MIN(contact_id)
-FROM legs
-WHERE EXISTS (SELECT 1 FROM conflicting_legs k WHERE k.leg_id = legs.leg_id)
+-- legs in range with two versions of the same LastUpdateTimestamp (_leg.sql)
+SELECT 'conflicting_versions', COUNT(*), MIN(contact_id) FROM legs WHERE conflicting_versions = 1
 UNION ALL
 SELECT 'rejected_records', count, NULL FROM quality_counters WHERE check_name = 'rejected_records'
 UNION ALL

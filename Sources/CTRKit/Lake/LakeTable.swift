@@ -51,13 +51,10 @@ struct LakeTable {
                     Column(column: .string("chain_id"), expression: "l.chain_id"),
                     Column(column: .int64("chain_depth"), expression: "l.chain_depth"),
                     Column(column: .string("outcome"), expression: "l.outcome")]
-        // derived in the leg relation (0/1 flags and seconds), and the chain flags the quality report reads
+        // derived in the leg relation (0/1 flags and seconds), and the flags the quality report reads
         columns += ["queued", "answered", "callback_leg", "queue_s", "agent_whisper_s", "outbound_whisper_s",
-                    "missing_parent", "missing_next", "in_cycle"]
+                    "missing_parent", "missing_next", "in_cycle", "conflicting_versions"]
             .map { Column(column: .int64($0), expression: "l.\($0)") }
-        // 0/1: two versions of this leg share a LastUpdateTimestamp (quality's conflicting_versions)
-        columns.append(Column(column: .int64("conflicting_versions"),
-                              expression: "l.contact_id IN (SELECT contact_id FROM contacts WHERE rowid IN (SELECT leg_id FROM conflicting_legs))"))
         let body = """
             SELECT substr(l.bucket_ts, 1, 10) AS dt,
                    \(selectList(columns))
