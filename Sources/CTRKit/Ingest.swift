@@ -450,7 +450,7 @@ public final class Ingest {
             let compressor = RawTextCompressor()
             stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: { record in
                 var record = redactor?.redact(record) ?? record
-                record.storedRawJSON = compressor.withStoredBytes(of: record.rawJSON) { Array($0) }
+                record.storedRawJSON = compressor.storedBytes(of: record.rawJSON)
                 return record
             })
             items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })

@@ -38,7 +38,7 @@ final class RawTextCompressor {
         }
     }
 
-    /// The stored bytes as an array (the migration's SQL function).
+    /// The stored bytes as an array (the decoding threads, and the migration's SQL function).
     func storedBytes(of text: String) -> [UInt8] {
         withStoredBytes(of: text) { Array($0) }
     }
