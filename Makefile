@@ -6,9 +6,10 @@
 #                 (Tests/Interop: pyarrow and DuckDB read what `ctrdb lake` wrote; needs python3 -m pytest)
 #   make build    debug build
 #   make release  optimised build (.build/release/ctrdb)
-#   make bench    release build, then SPEC section 7: 3 and 27 days of history, the nightly day, one-day reports and
-#                 journeys, size, WAL peak, Datasette, DuckDB interleaved, peak RSS (caches a 28-day export under
-#                 bench-data/; BENCH_DAYS, BENCH_PER_DAY; see Benchmarks/bench.py)
+#   make bench    release build, then SPEC section 7: 3 and 27 days of history (and every day of a longer export:
+#                 BENCH_DAYS=91 adds 90), the nightly day, one-day reports and journeys, size, WAL peak, Datasette,
+#                 DuckDB interleaved, peak RSS (caches the export under bench-data/; BENCH_DAYS, BENCH_PER_DAY;
+#                 see Benchmarks/bench.py)
 #   make fuzz     libFuzzer over framing and decoding for FUZZ_SECONDS (default 120) from the
 #                 seed corpus in Fuzz/corpus; a crashing input lands in Fuzz/regressions/
 #   make install  copy the release binary and Queries/ to $(PREFIX)

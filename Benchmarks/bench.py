@@ -4,12 +4,13 @@
 Generates (once, cached under bench-data/) a synthetic Firehose export of BENCH_DAYS days
 (default 28) at about BENCH_PER_DAY deliveries a day (default 24,000) with `ctrdb generate`,
 then measures:
-  - history: the first 3 days loaded into one database and the first BENCH_DAYS - 1 days
-    into another; cost per loaded record; the write-ahead log's peak size, sampled every
-    50 ms during the long load; database size against the JSON it holds;
-  - the nightly run: the last day ingested into a copy of each database;
-  - the five canned reports for that day (`--from D --to D+1`) on both, and the one-day
-    `journeys` query (`WHERE first_initiation_ts >= D AND < D+1`);
+  - history: the first 3 days, the first 27 and, for a longer export, every day but the last,
+    each loaded into a database; cost per loaded record; the write-ahead log's peak size,
+    sampled every 50 ms during each load; database size against the JSON it holds;
+  - the nightly run: the last day (and its spill-over folder) ingested into a copy of each;
+  - the five canned reports for that day (`--from D --to D+1`) on each, and the one-day
+    `journeys` query (`WHERE first_initiation_ts >= D AND < D+1`), through `ctrdb sql` and alone;
+  - Datasette's journeys and contacts pages, and a one-day filter on each, on the 27-day database;
   - DuckDB (from PyPI) loading the first 7 days into a table of SPEC section 3's contact
     columns plus the raw JSON, against `ctrdb ingest` of the same files, interleaved
     (ctrdb, duckdb, ctrdb, ...), best of BENCH_RUNS (default 3) each;
@@ -22,6 +23,7 @@ import gzip
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -155,7 +157,7 @@ def history_sizes(days):
 
 
 def history(days):
-    """Loads 3 and DAYS-1 days, then the last day into both; returns a figure per database.
+    """Loads each of history_sizes(days), then the last day into each; returns a figure per database.
 
     Firehose folders are by arrival hour, so the export has one folder more than its days (late
     updates of the last day arrive after midnight): the nightly run loads the last day's folder
@@ -188,7 +190,6 @@ def history(days):
         query = f"SELECT COUNT(*), SUM(answered), SUM(legs) FROM journeys WHERE first_initiation_ts >= '{day}' AND first_initiation_ts < '{following}'"
         journeys = min(run_timed("journeys one day", [CTRDB, "sql", "--db", db, query])[0] for _ in range(RUNS))
         # The query alone, in process (Python's sqlite3): a ctrdb process costs about 20 ms to start.
-        import sqlite3
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
             connection.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
             query_only = []
