@@ -120,9 +120,9 @@ public struct IngestOptions {
     public var redactor: PhoneRedactor?
     /// Where a batch of files closes (`Ingest.recordsPerBatch`); tests make batches small.
     var recordsPerBatch = Ingest.recordsPerBatch
-    /// A batch also closes when the write-ahead log has grown past this many bytes, and the
-    /// log is then checkpointed and truncated (`Ingest.logLimitBytes`).
-    public var logLimitBytes = Ingest.logLimitBytes
+    /// Tests only: a batch closes when the write-ahead log has grown past this many bytes
+    /// (and the log is then checkpointed and truncated), instead of `LogBudget`'s limit.
+    public var logLimitBytes: Int64?
     /// Tests only: runs after each file's first record is loaded, inside its batch; what it
     /// throws fails the file as a read error in the middle of it would.
     var faultAfterFirstRecord: ((String) throws -> Void)?
@@ -150,12 +150,6 @@ public final class Ingest {
     /// is lost. (Savepoints would do the same, but journal every page a file touches twice.)
     static let recordsPerBatch = 100_000
 
-    /// The write-ahead log holds every page an open batch wrote, and is only copied back into
-    /// the database after the commit: a batch closes when the log passes this size, and the
-    /// log is then checkpointed to its end and truncated. This bounds the log on disk to about
-    /// this size plus one file's pages, whatever the history (SPEC section 7: 256 MB at most).
-    static let logLimitBytes: Int64 = 64 << 20
-
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
@@ -167,13 +161,8 @@ public final class Ingest {
         }
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         // The checkpointer thread copies the log into the database; this connection only appends
-        // (the setting is the connection's own and ends with it).
-        // The page cache is the other half of the log's bound: SQLite spills dirty pages into the
-        // log when the cache is full, so a batch's pages reach the log (and end the batch) by the
-        // time they pass the limit, instead of all at once at its commit.
-        try database.writeWithoutTransaction {
-            try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -\(max(1024, options.logLimitBytes >> 10))")
-        }
+        // (the settings are the connection's own and end with it).
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
         var summary = try database.writeWithoutTransaction { db in
@@ -196,6 +185,7 @@ public final class Ingest {
         private let store: ContactStore
         private let items: [InputItem]
         private let options: IngestOptions
+        private let budget: LogBudget
         private let redactor: PhoneRedactor?
         private let logger: Logger
         private let ingestedAt: String
@@ -222,6 +212,7 @@ public final class Ingest {
             self.databasePath = databasePath
             self.items = items
             self.options = options
+            budget = LogBudget(fixedLimit: options.logLimitBytes)
             self.redactor = redactor
             self.logger = logger
             self.progress = progress
@@ -234,6 +225,7 @@ public final class Ingest {
         }
 
         func loadAll() throws {
+            try sizeCache()
             while let index = queue.popLast() {
                 guard load(index) else { return }
             }
@@ -294,7 +286,7 @@ public final class Ingest {
                 }
                 batch.append((index, result))
                 if case let .loaded(figures) = result { batchRecords += figures.records }
-                if alone || batchRecords >= options.recordsPerBatch || DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes {
+                if alone || batchRecords >= options.recordsPerBatch || DatabaseOpener.logSize(of: databasePath) >= logLimit {
                     try commitBatch()
                 }
             } catch {
@@ -317,6 +309,20 @@ public final class Ingest {
             Result { try PreparedInput(items[index], maxRecordSize: options.maxRecordSize, redactor: redactor) }
         }
 
+        /// The log limit for the database as it is now.
+        private var logLimit: Int64 {
+            budget.limit(databaseBytes: DatabaseOpener.fileSize(of: databasePath))
+        }
+        private var cacheBytes: Int64 = 0
+
+        /// Sizes the page cache for the database as it is now (`LogBudget`).
+        private func sizeCache() throws {
+            let bytes = budget.cacheBytes(databaseBytes: DatabaseOpener.fileSize(of: databasePath))
+            guard bytes != cacheBytes else { return }
+            try db.execute(sql: "PRAGMA cache_size = -\(max(1024, bytes >> 10))")
+            cacheBytes = bytes
+        }
+
         private func commitBatch() throws {
             guard db.isInsideTransaction else { return }
             try db.commit()
@@ -327,6 +333,7 @@ public final class Ingest {
             batch = []
             batchRecords = 0
             boundLog()
+            try sizeCache()
         }
 
         /// Between batches, a log past the limit is copied into the database and truncated (the
@@ -334,7 +341,7 @@ public final class Ingest {
         /// The log is only a cost, never data: when the checkpoint cannot finish (a reader holds
         /// an old snapshot, the disk is full) the log stays as it is for the next one.
         private func boundLog() {
-            guard DatabaseOpener.logSize(of: databasePath) >= options.logLimitBytes else { return }
+            guard DatabaseOpener.logSize(of: databasePath) >= logLimit else { return }
             // The checkpointer thread may hold the checkpoint lock for a moment: try again.
             for _ in 0..<100 {
                 guard let busy = try? Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)"), busy != 0 else { return }

@@ -39,3 +39,38 @@ final class Checkpointer {
         while thread?.isFinished == false { Thread.sleep(forTimeInterval: 0.005) }
     }
 }
+
+/// How far the write-ahead log may grow while an ingest runs, and the loading connection's
+/// page cache, which share one bound: SPEC section 7's 256 MB or a quarter of the database,
+/// whichever is more, less a 20% margin.
+///
+/// A batch closes when the log passes `limit`, and commits what the cache still holds dirty,
+/// so the log's peak is about the limit plus the cache.
+/// - A large cache: the indexes keyed by random ids (contact ids, chain ids) take an insert
+///   on any of their leaf pages. A cache smaller than them evicts pages a batch dirtied, reads
+///   them back and spills them again: at 27 days of history a night rewrote each page of the
+///   log 2.5 times in a 64 MB cache.
+/// - A large limit: every batch rewrites each leaf page it touched, so fewer batches write
+///   less. At 27 days, a night cut into 64 MB batches wrote 0.55 GB, in one batch 0.48 GB.
+struct LogBudget {
+    /// The most the cache takes: peak memory stays under SPEC section 7's 256 MB.
+    static let maxCacheBytes: Int64 = 144 << 20
+
+    /// Tests: replaces the limit, and caps the cache with it.
+    let fixedLimit: Int64?
+
+    /// The cache for a database of `databaseBytes`.
+    func cacheBytes(databaseBytes: Int64) -> Int64 {
+        min(Self.maxCacheBytes, Self.bound(databaseBytes) / 2, fixedLimit ?? .max)
+    }
+
+    /// The log size at which a batch closes, for a database of `databaseBytes`.
+    func limit(databaseBytes: Int64) -> Int64 {
+        fixedLimit ?? Self.bound(databaseBytes) - cacheBytes(databaseBytes: databaseBytes)
+    }
+
+    /// SPEC section 7's bound on the log, less the margin.
+    static func bound(_ databaseBytes: Int64) -> Int64 {
+        max(256 << 20, databaseBytes / 4) / 5 * 4
+    }
+}

@@ -29,7 +29,12 @@ public enum DatabaseOpener {
 
     /// The size of the database's write-ahead log, 0 when there is none.
     static func logSize(of path: String) -> Int64 {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        fileSize(of: path + "-wal")
+    }
+
+    /// The size of a file, 0 when there is none.
+    static func fileSize(of path: String) -> Int64 {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     }
 }
