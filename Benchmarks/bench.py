@@ -168,8 +168,12 @@ def history(days):
     for n in history_sizes(days):
         db = os.path.join(DATA, f"history-{n}.db")
         remove(db)
-        inputs = files_of(days[:n])
-        seconds, rss, wal, _ = run_timed(f"load {n} days", [CTRDB, "ingest", "--db", db, "--quiet"] + days[:n], wal_of=db)
+        # The n days just before the nightly one: every history then holds the day before it,
+        # whose legs the night updates and links to, and the databases differ only in how
+        # much older history they hold.
+        history_days = days[len(days) - 2 - n:len(days) - 2]
+        inputs = files_of(history_days)
+        seconds, rss, wal, _ = run_timed(f"load {n} days", [CTRDB, "ingest", "--db", db, "--quiet"] + history_days, wal_of=db)
         loaded = int(sql(db, "SELECT SUM(records) FROM ingest_files"))
         size = os.path.getsize(db)
         raw = json_bytes(inputs)

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 @testable import CTRKit
 
-/// Storage versions 3 and 4 through the real binary: an existing version 1 or version 3
+/// Storage versions 3 to 5 through the real binary: an existing version 1 or version 3
 /// database is upgraded in place by the next ingest, and a run killed during that upgrade or during a checkpoint
 /// finishes, on the next run, to the database a clean run makes.
 @Suite(.serialized)
@@ -130,6 +130,7 @@ private func contents(of db: String) throws -> [String: [[String]]] {
         "ingest_files": try rows(db, "SELECT path, size, content_hash, records, rejects, status, error FROM ingest_files ORDER BY path"),
         "rejects": try rows(db, "SELECT source_file, byte_offset, reason FROM rejects ORDER BY source_file, byte_offset"),
         "pending": try rows(db, "SELECT COUNT(*) FROM pending_chain"),
+        "indexes": try rows(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"),
     ]
 }
 
