@@ -31,10 +31,12 @@ public final class ContactStore {
 
     public init(_ db: Database) throws {
         self.db = db
-        // The leg's key and the stored version's links and chain, and whether a loaded leg names this one (1/0).
+        // The leg's key and the stored version's links and chain, whether a loaded leg names this
+        // one (1/0), and the legs of the journey that bears its id.
         probe = try BoundStatement(db, """
             SELECT c.rowid, c.previous_contact_id, c.next_contact_id, c.initial_contact_id, c.chain_id,
-                   EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1)
+                   EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1),
+                   (SELECT legs FROM journeys WHERE chain_id = ?1)
             FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1
             """)
         countVersion = try BoundStatement(db, "UPDATE stored_versions SET deliveries = deliveries + 1 WHERE leg_id = ? AND content_hash = ?")
@@ -73,11 +75,12 @@ public final class ContactStore {
         file.noteDelivery(record.contactId, hash)
 
         probe.bind(record.contactId)
-        let stored = try probe.firstRowTexts(columns: 6)
+        let stored = try probe.firstRowTexts(columns: 7)
         var legId = stored?[0].flatMap { Int64($0) }
         let storedLinks = legId == nil ? nil : stored.map { Array($0[1...3]) }
         let storedChain = legId == nil ? nil : stored?[4]
         let named = stored?[5] == "1"
+        let journeyLegs = stored?[6].flatMap { Int($0) }
 
         // A version seen before only counts one more delivery.
         // (Plain statements: an upsert with RETURNING opens a statement journal on disk per row.)
@@ -93,7 +96,8 @@ public final class ContactStore {
         // A leg that names no other leg, was stored without links (or not at all), and that no
         // loaded leg names, is a journey of its own (most legs are): its chain values are
         // written with the row and the chain stage never sees it. Any other leg is left to the
-        // chain stage, which sees its whole group.
+        // chain stage, which sees its whole group. (A leg that names it only as InitialContactId
+        // is not in its group, but shows in the journey row that bears its id.)
         var chain: ChainResolver.Resolution?
         if record.previousContactId == nil, record.nextContactId == nil, record.initialContactId == nil,
            storedLinks?.allSatisfy({ $0 == nil }) ?? true, !named {
@@ -111,9 +115,15 @@ public final class ContactStore {
         guard isCurrent else { return .newVersion(isCurrent: false) }
 
         if let chain {
-            // A journey of one leg: its row is written from the record.
-            JourneyStore.bindStandalone(record, to: writeJourney)
-            try writeJourney.run()
+            if journeyLegs == nil || (journeyLegs == 1 && storedChain == record.contactId) {
+                // A journey of one leg: its row is written from the record.
+                JourneyStore.bindStandalone(record, to: writeJourney)
+                try writeJourney.run()
+            } else {
+                // Another leg's chain bears this leg's id (it names this one as its
+                // InitialContactId only): the journey's row is recomputed from both.
+                file.staleChains.insert(chain.chainId)
+            }
             if let storedChain, storedChain != chain.chainId { file.staleChains.insert(storedChain) }
         } else {
             if let storedChain { file.staleChains.insert(storedChain) }

@@ -27,6 +27,28 @@ import TestSupport
         #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
     }
 
+    /// A leg named only by another leg's InitialContactId (no previous or next link) has no
+    /// link of its own, but its journey is not its alone: the row must count both legs in
+    /// whichever order, and in whichever run, they arrive.
+    @Test func aLegNamedOnlyAsInitialContactSharesItsJourneyInAnyOrder() throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write("root.json", ctr("a", queue: "Sales"))
+        _ = try folder.write("transfer.json", ctr("b", method: "TRANSFER", initial: "a", queue: "Billing"))
+        _ = try folder.write("root-again.json", ctr("a", queue: "Sales", lastUpdate: "2024-03-12T10:20:00Z"))
+        for (name, runs) in [("root first", [["root.json"], ["transfer.json"], ["root-again.json"]]),
+                             ("transfer first", [["transfer.json"], ["root.json"], ["root-again.json"]]),
+                             ("one run", [["transfer.json", "root.json", "root-again.json"]])] {
+            let db = folder.file("\(name).db")
+            var loaded: [String] = []
+            for run in runs {
+                loaded += run.map(folder.file)
+                try ingest(loaded, into: db)
+                #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed), "\(name), after \(run)")
+            }
+            #expect(try rows(db, "SELECT chain_id, legs, queues FROM journeys") == [["a", "2", "Billing, Sales"]], "\(name)")
+        }
+    }
+
     @Test func qualityCountersEqualTheWholeDatabaseChecks() throws {
         let folder = try TemporaryFolder()
         let db = folder.file("ctr.db")
