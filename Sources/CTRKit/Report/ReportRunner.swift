@@ -101,7 +101,7 @@ public struct ReportRunner {
         if let from, let to, from >= to { throw ReportError.emptyRange(from: range.from!, to: range.to!) }
         ReportFunctions.register(in: db, bucketer: bucketer)
 
-        var arguments: [String: DatabaseValueConvertible?] = [
+        let arguments: [String: DatabaseValueConvertible?] = [
             "by": parameters.placement.rawValue,
             "from": from.map { Timestamp(epochMilliseconds: $0 * 1000).text },
             "to": to.map { Timestamp(epochMilliseconds: $0 * 1000).text },
