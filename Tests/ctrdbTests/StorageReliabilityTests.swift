@@ -26,16 +26,18 @@ struct StorageReliabilityTests {
         #expect(try rows(old, "SELECT COUNT(*) FROM journeys") != [["0"]])
     }
 
-    /// A database the previous release wrote (version 3: versions keyed by leg, triggers on
-    /// them) is rebuilt as version 4 by the next ingest, counters included.
-    @Test func anIngestUpgradesAVersion3DatabaseInPlace() throws {
+    /// A database that an earlier release wrote is upgraded by the next ingest, counters
+    /// included: version 3 (versions keyed by leg, triggers on them) and version 4 (the
+    /// release before this one, with an index on `initial_contact_id`).
+    @Test(arguments: [3, 4]) func anIngestUpgradesADatabaseOfAnEarlierReleaseInPlace(version: Int) throws {
         let folder = try TemporaryFolder()
         let (days, old) = try folder.version1AfterFirstDay()
         var config = Configuration()
         config.prepareDatabase { db in db.add(function: sqlarUncompress) }
-        try Schema.migrate(DatabaseQueue(path: old, configuration: config), upTo: 3)
-        #expect(try rows(old, "PRAGMA user_version") == [["3"]])
-        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [["3"]])
+        try Schema.migrate(DatabaseQueue(path: old, configuration: config), upTo: version)
+        #expect(try rows(old, "PRAGMA user_version") == [[String(version)]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [[version == 3 ? "3" : "0"]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [["1"]])
 
         let upgrade = try ctrdb(["ingest"] + days + ["--db", old, "--quiet"])
         #expect(upgrade.status == 0, "\(upgrade.stderr)")
@@ -45,6 +47,7 @@ struct StorageReliabilityTests {
         #expect(try ctrdb(["ingest"] + days + ["--db", clean, "--quiet"]).status == 0)
         #expect(try integrity(of: old) == "ok")
         #expect(try contents(of: old) == contents(of: clean))
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [["0"]])
     }
 
     @Test func aRunKilledDuringTheUpgradeFinishesOnTheNextRun() throws {
