@@ -203,6 +203,8 @@ public final class Ingest {
         private var batchRecords = 0
         /// Input bytes of the files committed so far.
         private var bytesCommitted: Int64 = 0
+        /// The page cache the connection has now (`sizeCache`).
+        private var cacheBytes: Int64 = 0
         /// The next input, opened and decoding while the current one loads.
         private var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
 
@@ -313,7 +315,6 @@ public final class Ingest {
         private var logLimit: Int64 {
             budget.limit(databaseBytes: DatabaseOpener.fileSize(of: databasePath))
         }
-        private var cacheBytes: Int64 = 0
 
         /// Sizes the page cache for the database as it is now (`LogBudget`).
         private func sizeCache() throws {
