@@ -103,7 +103,7 @@ public final class ContactStore {
            storedLinks?.allSatisfy({ $0 == nil }) ?? true, !named {
             chain = ChainResolver.resolveStandalone(record)
         }
-        bindContact(record, hash: hash, chain: chain, to: upsertContact)
+        bindContact(record, hash: hash, chain: chain ?? ChainResolver.placeholder(for: record), to: upsertContact)
         try upsertContact.run()
         let isCurrent = upsertContact.changes == 1
         if let legId {
@@ -168,7 +168,8 @@ public final class ContactStore {
         }
     }
 
-    /// Binds the row; chain columns are null (for the chain stage to fill) unless given.
+    /// Binds the row; chain columns are null (for the chain stage to fill) unless given (a
+    /// placeholder's are rewritten by the chain stage too).
     private func bindContact(_ r: ContactRecord, hash: String, chain: ChainResolver.Resolution?, to s: BoundStatement) {
         s.bind(r.contactId); s.bind(r.instanceARN); s.bind(r.channel); s.bind(r.initiationMethod)
         s.bind(r.initiation); s.bind(r.connectedToSystem); s.bind(r.disconnect); s.bind(r.lastUpdate)
