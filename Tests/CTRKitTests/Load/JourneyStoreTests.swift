@@ -80,13 +80,7 @@ import TestSupport
     /// load left 12.8% of the pages of `contacts` unused; with the placeholders, 7.5%.
     @Test func theChainStageLeavesContactsPagesFull() throws {
         let folder = try TemporaryFolder()
-        let export = folder.file("export")
-        var options = GenerateOptions(outputDirectory: export)
-        options.journeys = 2_000
-        options.days = 1
-        _ = try ExportGenerator(options: options).run()
-        let db = folder.file("ctr.db")
-        try ingest([export], into: db)
+        let db = try generatedDatabase(in: folder, journeys: 2_000, days: 1)
         let linked = try rows(db, "SELECT COUNT(*) FROM contacts WHERE chain_id <> contact_id OR chain_depth > 0")[0][0]
         #expect(Int(linked)! > 500, "the export has linked legs: \(linked)")
         #expect(try rows(db, "SELECT COUNT(*) FROM contacts WHERE chain_depth IS NULL") == [["0"]], "every placeholder is resolved")
@@ -96,13 +90,7 @@ import TestSupport
 
     @Test func oneDayQueriesUseAnIndex() throws {
         let folder = try TemporaryFolder()
-        let export = folder.file("export")
-        var options = GenerateOptions(outputDirectory: export)
-        options.journeys = 300
-        options.days = 2
-        _ = try ExportGenerator(options: options).run()
-        let db = folder.file("ctr.db")
-        try ingest([export], into: db)
+        let db = try generatedDatabase(in: folder, journeys: 300, days: 2)
         let day = "'2024-03-05'", next = "'2024-03-06'"
         for query in [
             "SELECT * FROM journeys WHERE first_initiation_ts >= \(day) AND first_initiation_ts < \(next)",
@@ -116,5 +104,17 @@ import TestSupport
             #expect(plan.contains { $0.contains("USING INDEX") || $0.contains("USING COVERING INDEX") }, "\(query): \(plan)")
             #expect(!plan.contains { $0.hasPrefix("SCAN contacts") || $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN journeys") }, "\(query): \(plan)")
         }
+    }
+
+    /// A database loaded from an export that `ctrdb generate` writes.
+    private func generatedDatabase(in folder: TemporaryFolder, journeys: Int, days: Int) throws -> String {
+        let export = folder.file("export")
+        var options = GenerateOptions(outputDirectory: export)
+        options.journeys = journeys
+        options.days = days
+        _ = try ExportGenerator(options: options).run()
+        let db = folder.file("ctr.db")
+        try ingest([export], into: db)
+        return db
     }
 }
