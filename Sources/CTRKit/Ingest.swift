@@ -453,14 +453,8 @@ public final class Ingest {
             let hashing = HashingSource(upstream)
             self.hashing = hashing
             source = DecompressingSource(hashing)
-            // Redaction, then compression of the raw text, run on the decoding thread beside the
-            // loader (one compressor per file: a file is decoded by one thread at a time).
-            let compressor = RawTextCompressor()
-            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: { record in
-                var record = redactor?.redact(record) ?? record
-                record.storedRawJSON = compressor.storedBytes(of: record.rawJSON)
-                return record
-            })
+            // Redaction runs on the decoding thread beside the loader.
+            stream = RecordStream(source: source, maxRecordSize: maxRecordSize, rewrite: redactor.map { redactor in { redactor.redact($0) } })
             items = PrefetchingStream(stream, progress: { hashing.hasher.byteCount })
         }
 

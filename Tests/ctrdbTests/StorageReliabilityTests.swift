@@ -27,9 +27,10 @@ struct StorageReliabilityTests {
     }
 
     /// A database that an earlier release wrote is upgraded by the next ingest, counters
-    /// included: version 3 (versions keyed by leg, triggers on them) and version 4 (the
-    /// release before this one, with an index on `initial_contact_id`).
-    @Test(arguments: [3, 4]) func anIngestUpgradesADatabaseOfAnEarlierReleaseInPlace(version: Int) throws {
+    /// included: version 3 (versions keyed by leg, triggers on them), version 4 (with an index
+    /// on `initial_contact_id`) and version 5 (the release before this one, one zlib stream
+    /// per version), whose raw text is repacked in blocks.
+    @Test(arguments: [3, 4, 5]) func anIngestUpgradesADatabaseOfAnEarlierReleaseInPlace(version: Int) throws {
         let folder = try TemporaryFolder()
         let (days, old) = try folder.version1AfterFirstDay()
         var config = Configuration()
@@ -37,7 +38,8 @@ struct StorageReliabilityTests {
         try Schema.migrate(DatabaseQueue(path: old, configuration: config), upTo: version)
         #expect(try rows(old, "PRAGMA user_version") == [[String(version)]])
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [[version == 3 ? "3" : "0"]])
-        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [["1"]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [[version < 5 ? "1" : "0"]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'raw_blocks'") == [["0"]])
 
         let upgrade = try ctrdb(["ingest"] + days + ["--db", old, "--quiet"])
         #expect(upgrade.status == 0, "\(upgrade.stderr)")
@@ -48,6 +50,10 @@ struct StorageReliabilityTests {
         #expect(try integrity(of: old) == "ok")
         #expect(try contents(of: old) == contents(of: clean))
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [["0"]])
+        // The first day's versions were repacked: far fewer blocks than versions, none orphaned.
+        let packed = try rows(old, "SELECT (SELECT COUNT(*) FROM raw_blocks), (SELECT COUNT(*) FROM stored_versions)")[0].map { Int($0)! }
+        #expect(packed[0] > 0 && packed[0] * 5 < packed[1], "\(packed[0]) blocks for \(packed[1]) versions")
+        #expect(try rows(old, "SELECT COUNT(*) FROM raw_blocks b WHERE NOT EXISTS (SELECT 1 FROM stored_versions v WHERE v.block_id = b.id)") == [["0"]])
     }
 
     @Test func aRunKilledDuringTheUpgradeFinishesOnTheNextRun() throws {

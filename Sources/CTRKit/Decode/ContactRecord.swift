@@ -37,9 +37,6 @@ public struct ContactRecord: Sendable, Equatable {
     public var attributesJSON: String
     /// The record's text, byte for byte as delivered.
     public var rawJSON: String
-    /// The bytes the load stores for `rawJSON` (compressed), when they were prepared on the
-    /// decoding thread; nil when the load must make them itself.
-    public var storedRawJSON: [UInt8]?
     /// See `FramedChunk.contentHash`.
     public var contentHash: UInt64
     /// Offset of the record in its (decompressed) source.

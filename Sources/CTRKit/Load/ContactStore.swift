@@ -17,7 +17,7 @@ public enum LoadOutcome: Equatable, Sendable {
 /// its `FileLoad`.
 public final class ContactStore {
     let db: Database
-    private let compressor = RawTextCompressor()
+    private let blocks: RawBlockPacker
     private let probe: BoundStatement
     private let countVersion: BoundStatement
     private let insertVersion: BoundStatement
@@ -43,8 +43,9 @@ public final class ContactStore {
             """)
         countVersion = try BoundStatement(db, "UPDATE stored_versions SET deliveries = deliveries + 1 WHERE leg_id = ? AND content_hash = ?")
         insertVersion = try BoundStatement(db, """
-            INSERT INTO stored_versions (leg_id, content_hash, last_update_ts, last_update_ms, file_id, byte_offset, deliveries, raw_size, raw)
-            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+            INSERT INTO stored_versions (leg_id, content_hash, last_update_ts, last_update_ms, file_id, byte_offset, deliveries,
+                                         block_id, raw_offset, raw_length)
+            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
             """)
         let columns = Schema.recordColumns
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
@@ -60,6 +61,7 @@ public final class ContactStore {
         conflictProbe = try BoundStatement(db, QualityCounters.conflictProbe)
         markConflict = try BoundStatement(db, QualityCounters.markConflict)
         writeJourney = try BoundStatement(db, JourneyStore.upsert)
+        blocks = try RawBlockPacker(db)
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -69,6 +71,7 @@ public final class ContactStore {
     public func beginFile(path: String, ingestedAt: String) throws -> FileLoad {
         try db.execute(sql: "INSERT OR IGNORE INTO source_paths (path) VALUES (?)", arguments: [path])
         let fileId = try Int64.fetchOne(db, sql: "SELECT id FROM source_paths WHERE path = ?", arguments: [path])!
+        try blocks.begin()
         return FileLoad(store: self, path: path, fileId: fileId, ingestedAt: ingestedAt)
     }
 
@@ -156,18 +159,16 @@ public final class ContactStore {
         insertVersion.bind(record.lastUpdate?.epochMilliseconds)
         insertVersion.bind(fileId)
         insertVersion.bind(record.offset)
-        insertVersion.bind(Int64(record.rawJSON.utf8.count))
-        if let stored = record.storedRawJSON {
-            try stored.withUnsafeBytes { bytes in
-                insertVersion.bind(blob: bytes)
-                try insertVersion.run()
-            }
-            return
-        }
-        try compressor.withStoredBytes(of: record.rawJSON) { bytes in
-            insertVersion.bind(blob: bytes)
-            try insertVersion.run()
-        }
+        let stored = try blocks.append(record.rawJSON)
+        insertVersion.bind(stored.block)
+        insertVersion.bind(stored.offset)
+        insertVersion.bind(stored.length)
+        try insertVersion.run()
+    }
+
+    /// Stores the raw text of the file's versions (`FileLoad.finish`).
+    fileprivate func finishBlocks() throws {
+        try blocks.finish()
     }
 
     /// Binds the row; chain columns are null (for the chain stage to fill) unless given (a
@@ -277,6 +278,7 @@ public final class FileLoad {
     /// journeys its legs changed.
     public func finish(fileHash: String, size: Int64, damage: String?) throws {
         let db = store.db
+        try store.finishBlocks()
         try db.execute(sql: "INSERT OR REPLACE INTO file_deliveries (file_hash, entries) VALUES (?, ?)", arguments: [fileHash, deliveredEntries])
         try Manifest(db).record(IngestedFile(path: path, size: size, contentHash: fileHash, records: records, rejects: rejects,
                                              status: damage == nil ? "complete" : "partial", error: damage), ingestedAt: ingestedAt)

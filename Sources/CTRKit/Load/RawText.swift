@@ -3,14 +3,16 @@ import CZlib
 import Foundation
 import GRDB
 
-/// How a version's raw JSON is stored: the way SQLite's archive format (`sqlar`) stores a
-/// file, so that the `sqlite3` shell's built-in `sqlar_uncompress(raw, raw_size)` reads it
-/// back. `raw` is a zlib stream of the text, or the text's bytes themselves when
-/// compressing would not make them smaller (then `length(raw) = raw_size`).
+/// How raw JSON is stored: the way SQLite's archive format (`sqlar`) stores a file, so that
+/// the `sqlite3` shell's built-in `sqlar_uncompress(raw, raw_size)` reads it back. `raw` is a
+/// zlib stream of the text, or the text's bytes themselves when compressing would not make
+/// them smaller (then `length(raw) = raw_size`).
 ///
-/// Each record is compressed on its own (no shared dictionary: the shell could not read
-/// it), by libdeflate at its fastest level: CTR JSON shrinks to about 40 %, at about
-/// 130 MB/s on this project's machine (zlib's own deflate, reset per record, managed 54).
+/// Since schema version 6 the unit is a block of about 32 KB of consecutive versions' texts
+/// (`RawBlockPacker`), not one version: CTR JSON repeats its keys, ARNs and queue names from
+/// record to record, and a block shrinks to about 13 % where one record alone shrinks to 41 %.
+/// libdeflate at its fastest level compresses a block at about 210 MB/s on this project's
+/// machine, a record alone at about 95 (the cost of each call is mostly fixed).
 /// Any zlib reader inflates it (`uncompress`, Python's `zlib.decompress`).
 final class RawTextCompressor {
     private let compressor: OpaquePointer
@@ -22,55 +24,77 @@ final class RawTextCompressor {
 
     deinit { libdeflate_free_compressor(compressor) }
 
-    /// Calls `body` with the bytes to store for `text` (valid while `body` runs).
-    func withStoredBytes<T>(of text: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        var text = text
-        return try text.withUTF8 { input in
-            let bound = libdeflate_zlib_compress_bound(compressor, input.count)
-            if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
-            let produced = output.withUnsafeMutableBytes { out in
-                libdeflate_zlib_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
-            }
-            if produced > 0, produced < input.count {
-                return try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<produced])) }
-            }
-            return try body(UnsafeRawBufferPointer(input))
+    /// The bytes to store for `input`: its zlib stream, or `input` itself when that is not smaller.
+    func storedBytes(of input: UnsafeRawBufferPointer) -> [UInt8] {
+        let bound = libdeflate_zlib_compress_bound(compressor, input.count)
+        if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
+        let produced = output.withUnsafeMutableBytes { out in
+            libdeflate_zlib_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
         }
+        return produced > 0 && produced < input.count ? Array(output[..<produced]) : Array(input)
     }
 
-    /// The stored bytes as an array (the decoding threads, and the migration's SQL function).
     func storedBytes(of text: String) -> [UInt8] {
-        withStoredBytes(of: text) { Array($0) }
+        var text = text
+        return text.withUTF8 { storedBytes(of: UnsafeRawBufferPointer($0)) }
     }
 }
 
 enum RawText {
     /// `sqlar_uncompress(data, size)`, as the `sqlite3` shell defines it: `data` itself when
     /// `size` is not positive or is its length, else `data` inflated to `size` bytes (a blob).
-    /// The `contact_versions` view calls it, so ctrdb's connections register it.
-    static let uncompress = DatabaseFunction("sqlar_uncompress", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
-        let size = Int.fromDatabaseValue(values[1]) ?? 0
-        switch values[0].storage {
-        case .null:
-            return nil
-        case let .blob(data):
-            guard size > 0, size != data.count else { return data }
-            var out = [UInt8](repeating: 0, count: size)
-            var length = uLongf(size)
-            let code = data.withUnsafeBytes { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    CZlib.uncompress(output.baseAddress, &length, input.bindMemory(to: Bytef.self).baseAddress, uLong(data.count))
-                }
+    /// The `contact_versions` view calls it, so ctrdb's connections register it, one function
+    /// per connection: it keeps the block it inflated last, because the view asks for the same
+    /// block once for each of the versions in it, in a row when they are read in order.
+    static func uncompressFunction() -> DatabaseFunction {
+        let last = LastInflated()
+        return DatabaseFunction("sqlar_uncompress", argumentCount: 2, pure: true) { values -> DatabaseValueConvertible? in
+            let size = Int.fromDatabaseValue(values[1]) ?? 0
+            switch values[0].storage {
+            case .null:
+                return nil
+            case let .blob(data):
+                guard size > 0, size != data.count else { return data }
+                return try last.inflated(data, size: size)
+            case let .string(text):
+                return text
+            case let .int64(value):
+                return value
+            case let .double(value):
+                return value
             }
-            guard code == Z_OK else { throw DatabaseError(message: "error in uncompress()") }
-            return Data(out[..<Int(length)])
-        case let .string(text):
-            return text
-        case let .int64(value):
-            return value
-        case let .double(value):
-            return value
         }
+    }
+
+    /// The last stream inflated and its text (a connection runs one statement step at a time,
+    /// but GRDB asks functions to be `Sendable`, hence the lock).
+    private final class LastInflated: @unchecked Sendable {
+        private let lock = NSLock()
+        private var input = Data()
+        private var output = Data()
+
+        func inflated(_ data: Data, size: Int) throws -> Data {
+            lock.lock()
+            defer { lock.unlock() }
+            if data == input, output.count == size { return output }
+            let text = try RawText.inflate(data, size: size)
+            input = data
+            output = text
+            return output
+        }
+    }
+
+    /// `data` inflated: a zlib stream of `size` bytes.
+    static func inflate(_ data: Data, size: Int) throws -> Data {
+        var out = [UInt8](repeating: 0, count: size)
+        var length = uLongf(size)
+        let code = data.withUnsafeBytes { input in
+            out.withUnsafeMutableBufferPointer { output in
+                CZlib.uncompress(output.baseAddress, &length, input.bindMemory(to: Bytef.self).baseAddress, uLong(data.count))
+            }
+        }
+        guard code == Z_OK else { throw DatabaseError(message: "error in uncompress()") }
+        return Data(out[..<Int(length)])
     }
 
     /// `ctrdb_compress(text)`: the bytes `RawTextCompressor` stores for a text (the migration

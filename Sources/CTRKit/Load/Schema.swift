@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 5
+    public static let version = 6
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -36,6 +36,7 @@ public enum Schema {
                 // are found through previous and next links), and it is keyed by random ids: at
                 // 27 days of history a night rewrote 620 of its pages.
                 if current < 5, target >= 5 { try db.execute(sql: "DROP INDEX IF EXISTS contacts_initial") }
+                if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
                 try db.execute(sql: "PRAGMA user_version = \(target)")
                 return .commit
             }
@@ -199,7 +200,7 @@ public enum Schema {
         config.busyMode = .timeout(busyTimeoutSeconds)
         config.journalMode = .wal
         config.prepareDatabase { db in
-            db.add(function: RawText.uncompress)
+            db.add(function: RawText.uncompressFunction())
             // page_size applies only to a new, empty database. 8 KiB pages: the randomly keyed
             // indexes (contact ids, links) outgrow the page cache as history grows, and every
             // insert into one reads and rewrites a whole page. At 64 KiB a 27-day load took
@@ -220,7 +221,7 @@ public enum Schema {
         config.busyMode = .timeout(30)
         // Reports sort and group in memory: temporary files would write to disk for a read.
         config.prepareDatabase { db in
-            db.add(function: RawText.uncompress)
+            db.add(function: RawText.uncompressFunction())
             try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
         }
         return config

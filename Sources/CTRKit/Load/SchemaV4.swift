@@ -91,8 +91,9 @@ enum QualityCounters {
     static let markConflict = "INSERT OR IGNORE INTO conflicting_legs (leg_id) VALUES (?1)"
 
     /// Withdraws `n` deliveries from each version listed in the temporary table
-    /// `forgotten_versions (leg_id, content_hash, n)`, removes the versions left with none,
-    /// and brings both counters and `conflicting_legs` up to date.
+    /// `forgotten_versions (leg_id, content_hash, n)`, removes the versions left with none (and
+    /// the raw blocks left with no version), and brings both counters and `conflicting_legs`
+    /// up to date.
     static func withdrawDeliveries(_ db: Database) throws {
         let affected = "SELECT leg_id, content_hash FROM forgotten_versions"
         let redeliveredBefore = try Int.fetchOne(db, sql: """
@@ -102,7 +103,14 @@ enum QualityCounters {
             UPDATE stored_versions SET deliveries = deliveries -
                 (SELECT f.n FROM forgotten_versions f WHERE f.leg_id = stored_versions.leg_id AND f.content_hash = stored_versions.content_hash)
             WHERE (leg_id, content_hash) IN (\(affected));
+            CREATE TEMP TABLE IF NOT EXISTS forgotten_blocks (id INTEGER PRIMARY KEY);
+            DELETE FROM forgotten_blocks;
+            INSERT OR IGNORE INTO forgotten_blocks
+            SELECT block_id FROM stored_versions WHERE deliveries <= 0 AND (leg_id, content_hash) IN (\(affected));
             DELETE FROM stored_versions WHERE deliveries <= 0 AND (leg_id, content_hash) IN (\(affected));
+            -- A block goes with the last of its versions (until then it keeps the others' bytes).
+            DELETE FROM raw_blocks WHERE id IN (SELECT id FROM forgotten_blocks)
+                AND NOT EXISTS (SELECT 1 FROM stored_versions v WHERE v.block_id = raw_blocks.id);
             """)
         let redeliveredAfter = try Int.fetchOne(db, sql: """
             SELECT COALESCE(SUM(deliveries - 1), 0) FROM stored_versions WHERE (leg_id, content_hash) IN (\(affected))

@@ -23,7 +23,12 @@ import TestSupport
     @discardableResult
     private func load(_ text: String, offset: Int64 = 0) throws -> LoadOutcome {
         let r = try record(text, offset: offset)
-        return try queue.write { db in try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt).load(r) }
+        return try queue.write { db in
+            let file = try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt)
+            let outcome = try file.load(r)
+            try file.finish(fileHash: String(format: "%016llx", offset), size: Int64(text.utf8.count), damage: nil)
+            return outcome
+        }
     }
 
     @Test func newVersionThenRepeatAndTheFilesDeliveryList() throws {
@@ -99,6 +104,9 @@ import TestSupport
         }
         #expect(try rows(db, "SELECT contact_id, queue_name FROM contacts") == [["a", "Old"]])
         #expect(try rows(db, "SELECT contact_id, source_file FROM contact_versions") == [["a", "g.json"]])
+        // f.json's block went with its last version; g.json's stays.
+        #expect(try rows(db, "SELECT COUNT(*) FROM raw_blocks") == [["1"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM stored_versions v LEFT JOIN raw_blocks b ON b.id = v.block_id WHERE b.id IS NULL") == [["0"]])
         #expect(try rows(db, "SELECT path FROM ingest_files") == [["g.json"]])
         #expect(try rows(db, "SELECT contact_id FROM pending_chain ORDER BY 1") == [["a"], ["only-here"]])
     }

@@ -105,16 +105,4 @@ import TestSupport
             #expect(!plan.contains { $0.hasPrefix("SCAN contacts") || $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN journeys") }, "\(query): \(plan)")
         }
     }
-
-    /// A database loaded from an export that `ctrdb generate` writes.
-    private func generatedDatabase(in folder: TemporaryFolder, journeys: Int, days: Int) throws -> String {
-        let export = folder.file("export")
-        var options = GenerateOptions(outputDirectory: export)
-        options.journeys = journeys
-        options.days = days
-        _ = try ExportGenerator(options: options).run()
-        let db = folder.file("ctr.db")
-        try ingest([export], into: db)
-        return db
-    }
 }

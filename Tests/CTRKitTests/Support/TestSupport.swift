@@ -155,3 +155,15 @@ func permutations<T>(_ items: [T]) -> [[T]] {
     }
     return result
 }
+
+/// A database loaded from an export that `ctrdb generate` writes.
+func generatedDatabase(in folder: TemporaryFolder, journeys: Int, days: Int) throws -> String {
+    let export = folder.file("export")
+    var options = GenerateOptions(outputDirectory: export)
+    options.journeys = journeys
+    options.days = days
+    _ = try ExportGenerator(options: options).run()
+    let db = folder.file("ctr.db")
+    try ingest([export], into: db)
+    return db
+}
