@@ -27,6 +27,12 @@ let package = Package(
             path: "Sources/CDeflate",
             providers: [.apt(["libdeflate-dev"])]
         ),
+        /// SQLite's process-wide settings (`sqlite3_config`), which Swift cannot call directly.
+        .systemLibrary(
+            name: "CSQLiteSettings",
+            path: "Sources/CSQLiteSettings",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         /// zstd and snappy: the Parquet writer's codecs (`ctrdb lake`).
         .systemLibrary(
             name: "CZstd",
@@ -43,6 +49,7 @@ let package = Package(
             dependencies: [
                 "CZlib",
                 "CDeflate",
+                "CSQLiteSettings",
                 "CZstd",
                 "CSnappy",
                 .product(name: "GRDB", package: "GRDB.swift"),

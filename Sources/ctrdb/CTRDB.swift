@@ -12,4 +12,9 @@ struct CTRDB: ParsableCommand {
         version: CTRKitVersion.string,
         subcommands: [Ingest.self, Report.self, Reports.self, Chain.self, SQL.self, Export.self, Generate.self, Nightly.self, Lake.self]
     )
+
+    static func main() {
+        DatabaseOpener.configureSQLiteForThisProcess()
+        main(nil)
+    }
 }

@@ -1,8 +1,16 @@
+import CSQLiteSettings
 import Foundation
 import GRDB
 
 /// Opening the database: for writing (creating or migrating it) and for reading.
 public enum DatabaseOpener {
+    /// SQLite's process-wide settings for a program that opens its connections through GRDB
+    /// (see `ctrdb_configure_sqlite`): the binary calls it first thing. Without it (tests, other
+    /// programs using CTRKit) SQLite stays in its serialized mode, only slower.
+    public static func configureSQLiteForThisProcess() {
+        _ = ctrdb_configure_sqlite()
+    }
+
     /// Opens (creating or migrating) the database for writing.
     ///
     /// Switching a new database to WAL takes a lock that SQLite's busy timeout does not wait
