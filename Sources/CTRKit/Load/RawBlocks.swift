@@ -26,7 +26,7 @@ final class RawBlockPacker {
         insert = try BoundStatement(db, "INSERT INTO raw_blocks (id, raw_size, raw) VALUES (?, ?, ?)")
     }
 
-    /// Starts a file's blocks after the last one stored.
+    /// Starts a file's blocks after the last one stored (dropping a rolled-back file's).
     func begin() throws {
         _ = worker.takeFinished(waiting: true)
         current.removeAll(keepingCapacity: true)
@@ -36,9 +36,10 @@ final class RawBlockPacker {
     /// Adds a version's text to the open block; returns where it is stored.
     func append(_ text: String) throws -> (block: Int64, offset: Int64, length: Int64) {
         var text = text
-        return try text.withUTF8 { try append(UnsafeRawBufferPointer($0)) }
+        return try text.withUTF8 { try append($0) }
     }
 
+    /// Adds bytes (the upgrade's, inflated from a version's own zlib stream) to the open block.
     func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws -> (block: Int64, offset: Int64, length: Int64) {
         if current.count >= Self.blockBytes { try seal() }
         let offset = current.count
