@@ -108,6 +108,11 @@ enum SchemaV3 {
                v.byte_offset, v.deliveries, CAST(sqlar_uncompress(v.raw, v.raw_size) AS TEXT) AS raw_json
         FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
 
+        \(versionsView)
+        """
+
+    /// `versions`, the versions without their text, as versions 3 to 6 define it.
+    static let versionsView = """
         -- version 1's table of versions without the text, for queries written against it
         CREATE VIEW versions AS
         SELECT c.contact_id, v.content_hash, v.last_update_ts, v.last_update_ms, p.path AS source_file,

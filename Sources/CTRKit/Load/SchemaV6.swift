@@ -70,7 +70,8 @@ enum SchemaV6 {
             """)
     }
 
-    /// `contact_versions` and `versions` (version 1's columns) over `stored_versions` and `raw_blocks`.
+    /// `contact_versions` over `stored_versions` and `raw_blocks`, and `versions` as before
+    /// (dropped only while `stored_versions` is rebuilt).
     static let versionViews = """
         CREATE VIEW contact_versions AS
         SELECT c.contact_id, v.last_update_ts, v.last_update_ms, v.content_hash, p.path AS source_file, v.byte_offset, v.deliveries,
@@ -78,10 +79,6 @@ enum SchemaV6 {
         FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id
         JOIN raw_blocks b ON b.id = v.block_id;
 
-        -- version 1's table of versions without the text, for queries written against it
-        CREATE VIEW versions AS
-        SELECT c.contact_id, v.content_hash, v.last_update_ts, v.last_update_ms, p.path AS source_file,
-               v.byte_offset, v.deliveries
-        FROM stored_versions v JOIN contacts c ON c.rowid = v.leg_id JOIN source_paths p ON p.id = v.file_id;
+        \(SchemaV3.versionsView)
         """
 }
