@@ -240,9 +240,9 @@ public final class Ingest {
         /// Its first step shares the load's last transaction while the log is under its limit:
         /// the pages both change (the day's legs, the `chain_id` indexes, `journeys`) then go
         /// to the log once. At 27 days of history that cut a night's log from 181 MB to 153 MB,
-        /// and what the checkpoints copy from 172 MB to 134 MB. A database failure in that step
-        /// loses the batch with it, as one in the load would: its files fail, and the next run
-        /// loads them again.
+        /// and what the checkpoints copy from 172 MB to 134 MB. A failure in that step or its
+        /// commit loses the batch with it, as one in the load would: its files fail with the
+        /// error, and the next run loads them again.
         func resolveChains() throws {
             guard !databaseFailed else { return }
             do {
@@ -251,9 +251,9 @@ public final class Ingest {
                 }
                 try commitBatch()
             } catch {
+                // As the load's own last commit did: the batch is lost, its files fail with the error.
                 abandon(error)
-                if IngestMessages.isFatal(error) { return }
-                throw error
+                return
             }
             // One transaction per step of the stage: each removes its legs from `pending_chain`
             // with their results, so a killed run resumes, and the log holds one step's pages.
