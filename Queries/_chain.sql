@@ -23,5 +23,8 @@ SELECT l.chain_depth AS depth,
            CASE WHEN l.missing_next = 1 THEN 'next ' || l.next_contact_id || ' not loaded; ' ELSE '' END ||
            CASE WHEN l.in_cycle = 1 THEN 'in a cycle of links; ' ELSE '' END, '; '), '') AS links
 FROM leg l
-WHERE l.chain_id = (SELECT chain_id FROM contacts WHERE contact_id = :contact_id)
+-- (the legs of a chain as JourneyStore.legs writes them, so that both indexes answer: see README, Schema)
+WHERE (l.contact_id = (SELECT chain_id FROM contacts WHERE contact_id = :contact_id)
+       AND l.chain_id = (SELECT chain_id FROM contacts WHERE contact_id = :contact_id))
+   OR (l.chain_id = (SELECT chain_id FROM contacts WHERE contact_id = :contact_id) AND l.chain_id <> l.contact_id)
 ORDER BY l.chain_depth, l.initiation_ts, l.contact_id

@@ -44,6 +44,20 @@ struct QueryPlanTests {
         #expect(!Self.fullScans(plan).isEmpty, "\(plan)")
     }
 
+    @Test("ctrdb chain reads the journey's legs through indexes")
+    func chainOfALeg() throws {
+        let fixture = try Self.fixture.get()
+        let catalog = try ReportFixture.catalog()
+        let query = try catalog.helperQuery("_chain.sql")
+        let queue = try QueryRunner.openReadOnly(fixture.databasePath)
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + catalog.compose(query.sql), arguments: ["contact_id": "x"])
+                .map { $0["detail"] as String }
+        }
+        #expect(Self.fullScans(plan).isEmpty, "\(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX contacts_chain") }, "\(plan)")
+    }
+
     @Test("a one-day journeys query reads the journeys table through its index")
     func journeysOfADay() throws {
         let fixture = try Self.fixture.get()

@@ -28,9 +28,10 @@ struct StorageReliabilityTests {
 
     /// A database that an earlier release wrote is upgraded by the next ingest, counters
     /// included: version 3 (versions keyed by leg, triggers on them), version 4 (with an index
-    /// on `initial_contact_id`) and version 5 (the release before this one, one zlib stream
-    /// per version), whose raw text is repacked in blocks.
-    @Test(arguments: [3, 4, 5]) func anIngestUpgradesADatabaseOfAnEarlierReleaseInPlace(version: Int) throws {
+    /// on `initial_contact_id`), version 5 (one zlib stream per version), whose raw text is
+    /// repacked in blocks, and version 6 (the release before this one, an index on every leg's
+    /// `chain_id`), whose chain index keeps only the legs of other legs' chains.
+    @Test(arguments: [3, 4, 5, 6]) func anIngestUpgradesADatabaseOfAnEarlierReleaseInPlace(version: Int) throws {
         let folder = try TemporaryFolder()
         let (days, old) = try folder.version1AfterFirstDay()
         var config = Configuration()
@@ -39,7 +40,8 @@ struct StorageReliabilityTests {
         #expect(try rows(old, "PRAGMA user_version") == [[String(version)]])
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'stored_versions'") == [[version == 3 ? "3" : "0"]])
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [[version < 5 ? "1" : "0"]])
-        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'raw_blocks'") == [["0"]])
+        #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'raw_blocks'") == [[version < 6 ? "0" : "1"]])
+        #expect(try rows(old, "SELECT sql LIKE '%WHERE%' FROM sqlite_master WHERE name = 'contacts_chain'") == [["0"]])
 
         let upgrade = try ctrdb(["ingest"] + days + ["--db", old, "--quiet"])
         #expect(upgrade.status == 0, "\(upgrade.stderr)")
@@ -50,6 +52,8 @@ struct StorageReliabilityTests {
         #expect(try integrity(of: old) == "ok")
         #expect(try contents(of: old) == contents(of: clean))
         #expect(try rows(old, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contacts_initial'") == [["0"]])
+        #expect(try rows(old, "SELECT sql FROM sqlite_master WHERE name = 'contacts_chain'")
+            == [["CREATE INDEX contacts_chain ON contacts(chain_id) WHERE chain_id <> contact_id"]])
         // The first day's versions were repacked: far fewer blocks than versions, none orphaned.
         let packed = try rows(old, "SELECT (SELECT COUNT(*) FROM raw_blocks), (SELECT COUNT(*) FROM stored_versions)")[0].map { Int($0)! }
         #expect(packed[0] > 0 && packed[0] * 5 < packed[1], "\(packed[0]) blocks for \(packed[1]) versions")

@@ -82,15 +82,21 @@ struct LakeChangeLog {
             snapshot.chains[row[0]] = row[1]
         }
         snapshot.dirtyDates = Set(snapshot.dates.keys)
-        snapshot.dirtyDates.formUnion(try String.fetchAll(db, sql: """
-            SELECT substr(COALESCE(c.disconnect_ts, c.initiation_ts), 1, 10) FROM contacts c
-            WHERE c.chain_id IN (SELECT chain_id FROM \(chainTable)) AND COALESCE(c.disconnect_ts, c.initiation_ts) IS NOT NULL
-            UNION
-            SELECT substr(c.initiation_ts, 1, 10) FROM contacts c
-            WHERE c.chain_id IN (SELECT chain_id FROM \(chainTable)) AND c.initiation_ts IS NOT NULL
-            """))
+        snapshot.dirtyDates.formUnion(try String.fetchAll(db, sql: datesOfNotedChains))
         return snapshot
     }
+
+    /// SQL: the partition dates of the noted chains' legs. CROSS JOIN keeps the noted chains
+    /// outside, so that each finds its legs through the two indexes of `JourneyStore.legs`
+    /// (SQLite would otherwise scan `contacts`).
+    static let datesOfNotedChains = """
+        SELECT substr(COALESCE(c.disconnect_ts, c.initiation_ts), 1, 10) FROM \(chainTable) t CROSS JOIN contacts c ON \(chainLegs)
+        WHERE COALESCE(c.disconnect_ts, c.initiation_ts) IS NOT NULL
+        UNION
+        SELECT substr(c.initiation_ts, 1, 10) FROM \(chainTable) t CROSS JOIN contacts c ON \(chainLegs)
+        WHERE c.initiation_ts IS NOT NULL
+        """
+    private static let chainLegs = JourneyStore.legs("c", ofChain: "t.chain_id")
 
     /// Every partition date the database has (for a full export).
     static func allDates(_ db: Database) throws -> Set<String> {

@@ -3,6 +3,16 @@ import GRDB
 /// The `journeys` table (SPEC section 3): one row per chain, rewritten for the chains a load or
 /// the chain stage touched, so that reading one day of journeys costs that day.
 public enum JourneyStore {
+    /// SQL: the legs of `contacts` (as `alias`) whose `chain_id` is `chain` (an SQL expression).
+    ///
+    /// `contacts_chain` holds only the legs whose chain bears another leg's id (schema version 7):
+    /// most legs are journeys of their own, `chain_id = contact_id`, and the primary key finds
+    /// those. Written as two ANDs joined by OR, SQLite answers it from both indexes; a plain
+    /// `chain_id = X` would scan `contacts`.
+    public static func legs(_ alias: String, ofChain chain: String) -> String {
+        "((\(alias).contact_id = \(chain) AND \(alias).chain_id = \(chain)) OR (\(alias).chain_id = \(chain) AND \(alias).chain_id <> \(alias).contact_id))"
+    }
+
     /// The row of each chain whose legs match `condition` (on `contacts c`), as `journeys` holds it.
     static func aggregate(where condition: String) -> String {
         """
@@ -12,7 +22,7 @@ public enum JourneyStore {
                MAX(c.disconnect_ts),
                (SELECT group_concat(queue_name, ', ') FROM
                    (SELECT DISTINCT q.queue_name FROM contacts q
-                    WHERE q.chain_id = c.chain_id AND q.queue_name IS NOT NULL AND q.enqueue_ts IS NOT NULL
+                    WHERE \(legs("q", ofChain: "c.chain_id")) AND q.queue_name IS NOT NULL AND q.enqueue_ts IS NOT NULL
                     ORDER BY q.queue_name)),
                MAX(c.connected_to_agent_ts IS NOT NULL),
                MAX(COALESCE(c.initiation_method LIKE 'CALLBACK%', 0)),
@@ -54,7 +64,7 @@ public enum JourneyStore {
     /// page images during a 7-day load). A single-row upsert or delete needs none.
     public static func refresh(_ db: Database, chainIds: Set<String>) throws {
         guard !chainIds.isEmpty else { return }
-        let read = try db.cachedStatement(sql: aggregate(where: "c.chain_id = ?"))
+        let read = try db.cachedStatement(sql: aggregate(where: legs("c", ofChain: "?1")))
         let write = try db.cachedStatement(sql: upsert)
         let remove = try db.cachedStatement(sql: "DELETE FROM journeys WHERE chain_id = ?")
         for chainId in chainIds.sorted() {

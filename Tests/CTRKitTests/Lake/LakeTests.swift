@@ -32,6 +32,19 @@ import TestSupport
         return (path, queue)
     }
 
+    /// The dates an export rewrites for the chains noted since the last one: each chain's legs
+    /// are found through indexes, not by scanning `contacts`.
+    @Test func theNotedChainsDatesAreReadThroughIndexes() throws {
+        let folder = try TemporaryFolder()
+        let (_, queue) = try database(in: folder, legs: 20)
+        let plan = try queue.write { db in
+            try LakeChangeLog.install(db)
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LakeChangeLog.datesOfNotedChains).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX contacts_chain") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN c") }, "\(plan)")
+    }
+
     @Test func aLargeDayIsSplitIntoFilesOfRowGroups() throws {
         let folder = try TemporaryFolder()
         let (path, _) = try database(in: folder, legs: 3000)

@@ -7,8 +7,18 @@ import TestSupport
 /// The `journeys` table and the quality counters, kept by the load and the chain stage, must
 /// equal what computing them from scratch gives; one-day queries must use an index.
 @Suite struct JourneyStoreTests {
-    /// What `journeys` was as a view: every chain aggregated from its legs.
-    private let recomputed = "SELECT * FROM (\(JourneyStore.aggregate(where: "c.chain_id IS NOT NULL"))) ORDER BY 1"
+    /// What `journeys` was as a view (schema version 1): every chain aggregated from its legs,
+    /// found by `chain_id` alone, not by `JourneyStore.legs`.
+    private let recomputed = """
+        SELECT chain_id, COUNT(*), MIN(initiation_ts), MAX(disconnect_ts),
+               (SELECT group_concat(queue_name, ', ') FROM
+                   (SELECT DISTINCT q.queue_name FROM contacts q
+                    WHERE q.chain_id = c.chain_id AND q.queue_name IS NOT NULL AND q.enqueue_ts IS NOT NULL
+                    ORDER BY q.queue_name)),
+               MAX(connected_to_agent_ts IS NOT NULL), MAX(COALESCE(initiation_method LIKE 'CALLBACK%', 0)),
+               MAX(missing_parent OR missing_next OR in_cycle)
+        FROM contacts c WHERE chain_id IS NOT NULL GROUP BY chain_id ORDER BY 1
+        """
 
     @Test func theTableEqualsTheAggregateAfterLinksArriveLaterAndAFileChanges() throws {
         let folder = try TemporaryFolder()
@@ -86,6 +96,27 @@ import TestSupport
         #expect(try rows(db, "SELECT COUNT(*) FROM contacts WHERE chain_depth IS NULL") == [["0"]], "every placeholder is resolved")
         let unused = try rows(db, "SELECT 100.0 * SUM(unused) / SUM(pgsize) FROM dbstat WHERE name = 'contacts'")[0][0]
         #expect(Double(unused)! < 10, "\(unused)% of contacts' pages unused")
+    }
+
+    /// `JourneyStore.legs` finds the legs `chain_id = X` finds, through the primary key and the
+    /// partial `contacts_chain` (schema version 7), without scanning `contacts`.
+    @Test func theLegsOfAChainAreFoundThroughTwoIndexes() throws {
+        let folder = try TemporaryFolder()
+        let db = try generatedDatabase(in: folder, journeys: 300, days: 2)
+        let plain = try rows(db, "SELECT chain_id, contact_id FROM contacts WHERE chain_id IS NOT NULL ORDER BY 1, 2")
+        let found = try rows(db, "SELECT j.chain_id, c.contact_id FROM journeys j JOIN contacts c ON \(JourneyStore.legs("c", ofChain: "j.chain_id")) ORDER BY 1, 2")
+        #expect(found == plain)
+        let multiLeg = try rows(db, "SELECT COUNT(*) FROM contacts WHERE chain_id <> contact_id")[0][0]
+        #expect(Int(multiLeg)! > 50, "the export has legs in other legs' chains")
+        #expect(try rows(db, "SELECT COUNT(*) FROM contacts INDEXED BY contacts_chain WHERE chain_id > '' AND chain_id <> contact_id")[0][0] == multiLeg)
+
+        let refresh = try rows(db, "EXPLAIN QUERY PLAN " + JourneyStore.aggregate(where: JourneyStore.legs("c", ofChain: "'x'"))).map { $0.last! }
+        #expect(refresh.contains { $0.contains("USING INDEX contacts_chain") }, "\(refresh)")
+        #expect(refresh.contains { $0.contains("USING INDEX sqlite_autoindex_contacts_1") }, "\(refresh)")
+        #expect(!refresh.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN q") }, "\(refresh)")
+        // The check can fail: `chain_id = X` alone cannot use the partial index.
+        let plainPlan = try rows(db, "EXPLAIN QUERY PLAN SELECT * FROM contacts WHERE chain_id = 'x'").map { $0.last! }
+        #expect(plainPlan.contains { $0.hasPrefix("SCAN contacts") }, "\(plainPlan)")
     }
 
     @Test func oneDayQueriesUseAnIndex() throws {
