@@ -26,7 +26,8 @@ public final class ContactStore {
     private let markPending: BoundStatement
     private let conflictProbe: BoundStatement
     private let markConflict: BoundStatement
-    private let writeJourney: BoundStatement
+    private let insertJourney: BoundStatement
+    private let updateJourney: BoundStatement
     private let insertReject: BoundStatement
 
     public init(_ db: Database) throws {
@@ -38,7 +39,7 @@ public final class ContactStore {
             SELECT c.rowid, c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
                    CASE WHEN c.chain_depth IS NOT NULL THEN c.chain_id END,
                    EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1),
-                   (SELECT legs FROM journeys WHERE chain_id = ?1)
+                   COALESCE((SELECT legs FROM journeys WHERE rowid = c.rowid), (SELECT legs FROM journeys WHERE chain_id = ?1 AND rowid < 0))
             FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1
             """)
         countVersion = try BoundStatement(db, "UPDATE stored_versions SET deliveries = deliveries + 1 WHERE leg_id = ? AND content_hash = ?")
@@ -60,7 +61,8 @@ public final class ContactStore {
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
         conflictProbe = try BoundStatement(db, QualityCounters.conflictProbe)
         markConflict = try BoundStatement(db, QualityCounters.markConflict)
-        writeJourney = try BoundStatement(db, JourneyStore.upsert)
+        insertJourney = try BoundStatement(db, JourneyStore.insert)
+        updateJourney = try BoundStatement(db, JourneyStore.update)
         blocks = try RawBlockPacker(db)
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -120,10 +122,15 @@ public final class ContactStore {
         guard isCurrent else { return .newVersion(isCurrent: false) }
 
         if let chain {
-            if journeyLegs == nil || (journeyLegs == 1 && storedChain == record.contactId) {
-                // A journey of one leg: its row is written from the record.
-                JourneyStore.bindStandalone(record, to: writeJourney)
-                try writeJourney.run()
+            if journeyLegs == nil {
+                // A journey of one leg: its row is written from the record, at the leg's rowid.
+                JourneyStore.bindStandalone(record, legId: legId!, to: insertJourney)
+                try insertJourney.run()
+            } else if journeyLegs == 1 && storedChain == record.contactId {
+                JourneyStore.bindStandalone(record, legId: legId!, to: updateJourney)
+                try updateJourney.run()
+                // (a row still kept without its head, should one be: the refresh moves it)
+                if updateJourney.changes == 0 { file.staleChains.insert(chain.chainId) }
             } else {
                 // Another leg's chain bears this leg's id (it names this one as its
                 // InitialContactId only): the journey's row is recomputed from both.
@@ -202,8 +209,9 @@ public final class ContactStore {
     }
 
     /// Makes the newest stored version current again (or removes the contact if none is left);
-    /// returns the chain the outgoing record belonged to, whose journey must be rewritten.
-    func restoreNewestVersion(of contactId: String) throws -> String? {
+    /// returns the chains whose journey must be rewritten: the outgoing record's and, for a
+    /// removed contact, the one it heads, whose row goes with it (trigger `contact_removed`).
+    func restoreNewestVersion(of contactId: String) throws -> Set<String> {
         let oldChain = try String.fetchOne(db, sql: "SELECT chain_id FROM contacts WHERE contact_id = ?", arguments: [contactId])
         let newest = try Row.fetchOne(db, sql: """
             SELECT raw_json, content_hash FROM contact_versions WHERE contact_id = ?
@@ -218,14 +226,14 @@ public final class ContactStore {
             """, arguments: [contactId])
         guard let newest else {
             try db.execute(sql: "DELETE FROM contacts WHERE contact_id = ?", arguments: [contactId])
-            return oldChain
+            return Set([oldChain, contactId].compactMap { $0 })
         }
         // The version's hash is stored with it: the record is only decoded for its fields.
         let raw: String = newest[0]
         let record = try ContactDecoder.decode(FramedChunk(kind: .object, bytes: Array(raw.utf8), offset: 0, contentHash: 0))
         bindContact(record, hash: newest[1], chain: nil, to: replaceContact)
         try replaceContact.run()
-        return oldChain
+        return Set([oldChain].compactMap { $0 })
     }
 }
 

@@ -87,7 +87,7 @@ struct Manifest {
         let touched = try String.fetchAll(db, sql: "SELECT DISTINCT contact_id FROM forgotten")
         var staleChains: Set<String> = []
         for contactId in touched {
-            if let chain = try store.restoreNewestVersion(of: contactId) { staleChains.insert(chain) }
+            staleChains.formUnion(try store.restoreNewestVersion(of: contactId))
         }
         try JourneyStore.refresh(db, chainIds: staleChains)
     }

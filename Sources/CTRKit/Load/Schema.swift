@@ -37,7 +37,7 @@ public enum Schema {
                 // 27 days of history a night rewrote 620 of its pages.
                 if current < 5, target >= 5 { try db.execute(sql: "DROP INDEX IF EXISTS contacts_initial") }
                 if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
-                if current < 7, target >= 7 { try upgradeToVersion7(db) }
+                if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
                 try db.execute(sql: "PRAGMA user_version = \(target)")
                 return .commit
             }
@@ -52,18 +52,6 @@ public enum Schema {
         try db.execute(sql: """
             INSERT OR IGNORE INTO pending_chain (contact_id)
             SELECT contact_id FROM contacts WHERE outcome IS NOT NULL AND outcome <> 'answered'
-            """)
-    }
-
-    /// Version 7: `contacts_chain` holds only the legs whose chain bears another leg's id. Most
-    /// legs are journeys of their own (`chain_id = contact_id`: 77% of a 27-day database's), and
-    /// the primary key already finds those (`JourneyStore.legs`). The index keyed by random ids
-    /// shrinks to a quarter. The 28th night into 27 days of history rewrote 2,778 of its
-    /// pages, and now 629 (13,324 pages changed instead of 15,473; 238 MB written instead of 288).
-    private static func upgradeToVersion7(_ db: Database) throws {
-        try db.execute(sql: """
-            DROP INDEX contacts_chain;
-            CREATE INDEX contacts_chain ON contacts(chain_id) WHERE chain_id <> contact_id;
             """)
     }
 

@@ -37,6 +37,36 @@ import TestSupport
         #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
     }
 
+    /// A journey's row is at its head's rowid, or at a negative rowid while its head is not loaded
+    /// (schema version 7); it moves when the head arrives and when the head is withdrawn.
+    @Test func aJourneysRowFollowsItsHead() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        func places() throws -> [[String]] {
+            try rows(db, "SELECT chain_id, CASE WHEN j.rowid < 0 THEN 'headless' ELSE (SELECT contact_id FROM contacts WHERE rowid = j.rowid) END FROM journeys j ORDER BY 1")
+        }
+        // c2's parent p2 is not loaded: chain p2 has no head.
+        _ = try folder.write("a.json", (ctr("x", answered: true) + ctr("c2", method: "CALLBACK", previous: "p2", queue: "Support") + ctr("c3", method: "CALLBACK", previous: "p3")))
+        try ingest([folder.file("a.json")], into: db)
+        #expect(try places() == [["p2", "headless"], ["p3", "headless"], ["x", "x"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM journeys WHERE rowid < 0") == [["2"]])
+        // p2 arrives: its journey moves to p2's row.
+        _ = try folder.write("b.json", (ctr("p2", next: "c2")))
+        try ingest([folder.file("a.json"), folder.file("b.json")], into: db)
+        #expect(try places() == [["p2", "p2"], ["p3", "headless"], ["x", "x"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+        // b.json changes and p2 is withdrawn: the journey is c2's alone again, without a head.
+        _ = try folder.write("b.json", (ctr("y")))
+        try ingest([folder.file("a.json"), folder.file("b.json")], into: db)
+        #expect(try places() == [["p2", "headless"], ["p3", "headless"], ["x", "x"], ["y", "y"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+        // x withdrawn: its journey goes with it.
+        _ = try folder.write("a.json", (ctr("c2", method: "CALLBACK", previous: "p2", queue: "Support") + ctr("c3", method: "CALLBACK", previous: "p3")))
+        try ingest([folder.file("a.json"), folder.file("b.json")], into: db)
+        #expect(try places() == [["p2", "headless"], ["p3", "headless"], ["y", "y"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+    }
+
     /// A leg named only by another leg's InitialContactId (no previous or next link) has no
     /// link of its own, but its journey is not its alone: the row must count both legs in
     /// whichever order, and in whichever run, they arrive.
