@@ -15,6 +15,22 @@ import GRDB
 /// index on `chain_id` (a night rewrites a few pages of that small index instead of pages of
 /// whole rows spread over the history).
 enum SchemaV4 {
+    /// `journeys` as a rowid table (versions 4 and 7 create it under a new name, then rename it).
+    static func journeysTable(_ name: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            chain_id TEXT NOT NULL,
+            legs INTEGER NOT NULL,
+            first_initiation_ts TEXT,
+            last_disconnect_ts TEXT,
+            queues TEXT,
+            answered INTEGER NOT NULL,
+            had_callback INTEGER NOT NULL,
+            broken INTEGER NOT NULL
+        );
+        """
+    }
+
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
             DROP TRIGGER IF EXISTS versions_redelivered;
@@ -44,16 +60,7 @@ enum SchemaV4 {
             CREATE UNIQUE INDEX stored_versions_leg ON stored_versions(leg_id, content_hash);
             CREATE INDEX stored_versions_redelivered ON stored_versions(leg_id) WHERE deliveries > 1;
 
-            CREATE TABLE journeys_by_arrival (
-                chain_id TEXT NOT NULL,
-                legs INTEGER NOT NULL,
-                first_initiation_ts TEXT,
-                last_disconnect_ts TEXT,
-                queues TEXT,
-                answered INTEGER NOT NULL,
-                had_callback INTEGER NOT NULL,
-                broken INTEGER NOT NULL
-            );
+            \(journeysTable("journeys_by_arrival"))
             INSERT INTO journeys_by_arrival SELECT * FROM journeys ORDER BY first_initiation_ts, chain_id;
             DROP TABLE journeys;
             ALTER TABLE journeys_by_arrival RENAME TO journeys;

@@ -22,16 +22,7 @@ enum SchemaV7 {
             DROP INDEX contacts_chain;
             CREATE INDEX contacts_chain ON contacts(chain_id) WHERE chain_id <> contact_id;
 
-            CREATE TABLE journeys_by_head (
-                chain_id TEXT NOT NULL,
-                legs INTEGER NOT NULL,
-                first_initiation_ts TEXT,
-                last_disconnect_ts TEXT,
-                queues TEXT,
-                answered INTEGER NOT NULL,
-                had_callback INTEGER NOT NULL,
-                broken INTEGER NOT NULL
-            );
+            \(SchemaV4.journeysTable("journeys_by_head"))
             INSERT INTO journeys_by_head (rowid, chain_id, legs, first_initiation_ts, last_disconnect_ts, queues, answered, had_callback, broken)
             SELECT COALESCE(c.rowid, -row_number() OVER (ORDER BY j.rowid)) AS place, j.*
             FROM journeys j LEFT JOIN contacts c ON c.contact_id = j.chain_id
