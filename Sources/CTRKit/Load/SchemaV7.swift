@@ -23,10 +23,16 @@ enum SchemaV7 {
             CREATE INDEX contacts_chain ON contacts(chain_id) WHERE chain_id <> contact_id;
 
             \(SchemaV4.journeysTable("journeys_by_head"))
+            -- In rowid order without sorting (a sort of every journey took 296 MB at 90 days):
+            -- the journeys without a head first, by their old rowids backwards, then the others,
+            -- found from their heads in contacts' order.
             INSERT INTO journeys_by_head (rowid, chain_id, legs, first_initiation_ts, last_disconnect_ts, queues, answered, had_callback, broken)
-            SELECT COALESCE(c.rowid, -row_number() OVER (ORDER BY j.rowid)) AS place, j.*
-            FROM journeys j LEFT JOIN contacts c ON c.contact_id = j.chain_id
-            ORDER BY place;
+            SELECT -j.rowid, j.* FROM journeys j
+            WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = j.chain_id)
+            ORDER BY j.rowid DESC;
+            INSERT INTO journeys_by_head (rowid, chain_id, legs, first_initiation_ts, last_disconnect_ts, queues, answered, had_callback, broken)
+            SELECT c.rowid, j.* FROM contacts c CROSS JOIN journeys j ON j.chain_id = c.contact_id
+            ORDER BY c.rowid;
             DROP TABLE journeys;
             ALTER TABLE journeys_by_head RENAME TO journeys;
             CREATE INDEX journeys_first_initiation ON journeys(first_initiation_ts);
