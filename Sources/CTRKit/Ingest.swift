@@ -153,27 +153,62 @@ public final class Ingest {
     public func run(inputs: [String], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestSummary {
         let clock = ContinuousClock.now
         let items = try InputCollector.collect(inputs)
+        // A new database is built aside without a journal (`AsideBuild`). Standard input cannot
+        // be read twice, should the build have to start again in place; a log limit is a test's,
+        // for the log.
+        var build: AsideBuild?
+        if !items.contains(.standardInput), options.logLimitBytes == nil {
+            do {
+                build = try AsideBuild.begin(target: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
+            } catch {
+                throw IngestMessages.DatabaseFailure(underlying: error)
+            }
+        }
+        if let build {
+            do {
+                let queue = try build.connect(busyTimeoutSeconds: options.busyTimeoutSeconds)
+                if var summary = try run(items, in: queue, at: build.path, aside: true, progress: progress, start: clock) {
+                    try build.finish()
+                    summary.seconds = (ContinuousClock.now - clock).seconds
+                    return summary
+                }
+                logger.info("\(databasePath): the new database is loaded in place (a file needs its batch rolled back)")
+            } catch {
+                logger.info("\(databasePath): the new database is loaded in place (\(IngestMessages.message(for: error)))")
+            }
+            build.discard()
+        }
         let database: DatabaseQueue
         do {
             database = try DatabaseOpener.writer(at: databasePath, busyTimeoutSeconds: options.busyTimeoutSeconds)
         } catch {
             throw IngestMessages.DatabaseFailure(underlying: error)
         }
-        let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
+        // The database now exists: a run that waited for the build finds it.
+        withExtendedLifetime(build) {}
+        build = nil
         // The checkpointer thread copies the log into the database; this connection only appends
         // (the settings are the connection's own and end with it).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
-        var summary = try database.writeWithoutTransaction { db in
-            let run = try Run(db: db, databasePath: databasePath, items: items, options: options, redactor: redactor,
-                              logger: logger, progress: progress, start: clock)
-            try run.loadAll()
-            try run.resolveChains()
-            return run.summary
-        }
+        var summary = try run(items, in: database, at: databasePath, aside: false, progress: progress, start: clock)!
         summary.seconds = (ContinuousClock.now - clock).seconds
         return summary
+    }
+
+    /// Loads and chains `items` into the database at `path`; nil when a database built aside
+    /// met a failure that only a journal could undo.
+    private func run(_ items: [InputItem], in database: DatabaseQueue, at path: String, aside: Bool,
+                     progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws -> IngestSummary? {
+        let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
+        return try database.writeWithoutTransaction { db in
+            let run = try Run(db: db, databasePath: path, aside: aside, items: items, options: options, redactor: redactor,
+                              logger: logger, progress: progress, start: start)
+            try run.loadAll()
+            try run.resolveChains()
+            return run.needsJournal ? nil : run.summary
+        }
     }
 
     /// One run: the inputs in order, whole files in batches, a failing file rolled back with
@@ -196,6 +231,11 @@ public final class Ingest {
 
         private(set) var summary = IngestSummary()
         private var databaseFailed = false
+        /// The database is being built aside, without a journal (`AsideBuild`).
+        private let aside: Bool
+        /// Built aside, the run met a failure that only a journal could undo: it stopped, and
+        /// starts again in place.
+        private(set) var needsJournal = false
         /// Indices of the inputs still to load (the next one last).
         private var queue: [Int]
         /// The files loaded in the open transaction, with what each did.
@@ -208,10 +248,11 @@ public final class Ingest {
         /// The next input, opened and decoding while the current one loads.
         private var upcoming: (index: Int, input: Result<PreparedInput, Error>)?
 
-        init(db: Database, databasePath: String, items: [InputItem], options: IngestOptions, redactor: PhoneRedactor?,
+        init(db: Database, databasePath: String, aside: Bool, items: [InputItem], options: IngestOptions, redactor: PhoneRedactor?,
              logger: Logger, progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws {
             self.db = db
             self.databasePath = databasePath
+            self.aside = aside
             self.items = items
             self.options = options
             budget = LogBudget(fixedLimit: options.logLimitBytes)
@@ -220,8 +261,9 @@ public final class Ingest {
             self.progress = progress
             self.start = start
             store = try ContactStore(db)
-            ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
             bytesTotal = items.reduce(Int64(0)) { $0 + $1.size }
+            if aside { store.newIds = IdFilter(inputBytes: bytesTotal) }
+            ingestedAt = Timestamp(epochMilliseconds: Int64(Date().timeIntervalSince1970 * 1000)).text
             queue = Array(items.indices.reversed())
             summary.files = items.count
         }
@@ -244,13 +286,14 @@ public final class Ingest {
         /// commit loses the batch with it, as one in the load would: its files fail with the
         /// error, and the next run loads them again.
         func resolveChains() throws {
-            guard !databaseFailed else { return }
+            guard !databaseFailed, !needsJournal else { return }
             do {
                 if db.isInsideTransaction, DatabaseOpener.logSize(of: databasePath) < logLimit {
                     summary.chainLegs += try ChainResolver.resolvePending(db, maxSteps: 1)
                 }
                 try commitBatch()
             } catch {
+                if aside { return needsJournal = true }
                 // As the load's own last commit did: the batch is lost, its files fail with the error.
                 abandon(error)
                 return
@@ -266,6 +309,7 @@ public final class Ingest {
                     boundLog()
                 }
             } catch where IngestMessages.isFatal(error) {
+                if aside { return needsJournal = true }
                 summary.chainFailure(error, database: databasePath)
             }
         }
@@ -305,6 +349,11 @@ public final class Ingest {
                     try commitBatch()
                 }
             } catch {
+                // Nothing can roll the batch back: the run starts again in place.
+                if aside {
+                    needsJournal = true
+                    return false
+                }
                 summary.fail(item, error)
                 if IngestMessages.isFatal(error) {
                     abandon(error)

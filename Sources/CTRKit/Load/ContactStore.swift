@@ -29,6 +29,9 @@ public final class ContactStore {
     private let insertJourney: BoundStatement
     private let updateJourney: BoundStatement
     private let insertReject: BoundStatement
+    /// Set when the database held no legs before this run (a new database built aside): the ids
+    /// loaded or named since, so that a record of a leg never met skips the probe.
+    var newIds: IdFilter?
 
     public init(_ db: Database) throws {
         self.db = db
@@ -81,8 +84,7 @@ public final class ContactStore {
         let hash = record.contentHashText
         file.noteDelivery(record.contactId, hash)
 
-        probe.bind(record.contactId)
-        let stored = try probe.firstRowTexts(columns: 7)
+        let stored = try probeStored(record)
         var legId = stored?[0].flatMap { Int64($0) }
         let storedLinks = legId == nil ? nil : stored.map { Array($0[1...3]) }
         let storedChain = legId == nil ? nil : stored?[4]
@@ -146,6 +148,19 @@ public final class ContactStore {
             if let old, old != record.previousContactId, old != record.nextContactId { try markChanged(old) }
         }
         return .newVersion(isCurrent: true)
+    }
+
+    /// The probe's row for the record's leg; nil when nothing stored can concern it.
+    private func probeStored(_ record: ContactRecord) throws -> [String?]? {
+        if newIds != nil {
+            let met = newIds!.mayContain(record.contactId)
+            for id in [record.contactId, record.previousContactId, record.nextContactId, record.initialContactId] {
+                if let id { newIds!.insert(id) }
+            }
+            guard met else { return nil }
+        }
+        probe.bind(record.contactId)
+        return try probe.firstRowTexts(columns: 7)
     }
 
     /// A leg stored before may already hold another version of this LastUpdateTimestamp.

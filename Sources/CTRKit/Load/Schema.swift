@@ -203,10 +203,13 @@ public enum Schema {
     /// `synchronous = NORMAL` in WAL mode never corrupts the database, and a process that is
     /// killed loses nothing committed (a power cut may lose the last transactions, which the
     /// next run re-ingests because their files are not in `ingest_files`).
-    public static func writerConfiguration(busyTimeoutSeconds: Double) -> Configuration {
+    ///
+    /// `journal: false` is for a new database built aside (`AsideBuild`): no journal, and
+    /// nothing waits for the disk until the build is complete.
+    public static func writerConfiguration(busyTimeoutSeconds: Double, journal: Bool = true) -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
-        config.journalMode = .wal
+        config.journalMode = journal ? .wal : .default
         config.prepareDatabase { db in
             db.add(function: RawText.uncompressFunction())
             // page_size applies only to a new, empty database. 8 KiB pages: the randomly keyed
@@ -219,6 +222,7 @@ public enum Schema {
                 PRAGMA cache_size = -131072;
                 PRAGMA wal_autocheckpoint = 1024;
                 """)
+            if !journal { try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF") }
         }
         return config
     }
