@@ -293,7 +293,7 @@ public final class Ingest {
                 }
                 try commitBatch()
             } catch {
-                if aside { return needsJournal = true }
+                if aside { return startAgainInPlace() }
                 // As the load's own last commit did: the batch is lost, its files fail with the error.
                 abandon(error)
                 return
@@ -309,9 +309,17 @@ public final class Ingest {
                     boundLog()
                 }
             } catch where IngestMessages.isFatal(error) {
-                if aside { return needsJournal = true }
+                if aside { return startAgainInPlace() }
                 summary.chainFailure(error, database: databasePath)
             }
+        }
+
+        /// Built aside, nothing can roll the batch back: the run stops, and starts again in place.
+        /// The transaction is only ended (without a journal, ROLLBACK restores nothing), for the
+        /// build is thrown away.
+        private func startAgainInPlace() {
+            needsJournal = true
+            if db.isInsideTransaction { try? db.rollback() }
         }
 
         /// Loads one input into the open batch; false when the database failed and the run stops.
@@ -349,9 +357,8 @@ public final class Ingest {
                     try commitBatch()
                 }
             } catch {
-                // Nothing can roll the batch back: the run starts again in place.
                 if aside {
-                    needsJournal = true
+                    startAgainInPlace()
                     return false
                 }
                 summary.fail(item, error)

@@ -35,6 +35,37 @@ struct ReliabilityTests {
         #expect(killedMidRun >= 2, "the run was too short to be killed in the middle")
     }
 
+    /// A new database is built aside (`AsideBuild`): a run killed while building leaves no
+    /// database at the path, only its build, which the next run starts again; never part of one.
+    @Test func aKilledFirstLoadLeavesNoPartOfADatabase() throws {
+        let folder = try TemporaryFolder()
+        let inputs = try folder.export(files: 40, recordsPerFile: 300)
+        let clean = folder.file("clean.db")
+        #expect(try ctrdb(["ingest", inputs, "--db", clean, "--quiet"]).status == 0)
+        let expected = try contents(of: clean)
+
+        var killedWhileBuilding = 0
+        for delay in [0.1, 0.3, 0.6] {
+            let db = folder.file("first-\(delay).db")
+            let process = try CTRDBBinary.start(["ingest", inputs, "--db", db, "--quiet"])
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            if FileManager.default.fileExists(atPath: db) {
+                #expect(try contents(of: db) == expected, "the database at the path after a kill at \(delay) s is not the whole load")
+            } else {
+                killedWhileBuilding += 1
+                #expect(FileManager.default.fileExists(atPath: db + ".building"))
+            }
+            let rerun = try ctrdb(["ingest", inputs, "--db", db, "--quiet"])
+            #expect(rerun.status == 0, "rerun after kill at \(delay) s: \(rerun.stderr)")
+            #expect(try integrity(of: db) == "ok")
+            #expect(try contents(of: db) == expected)
+            #expect(!FileManager.default.fileExists(atPath: db + ".building"))
+        }
+        #expect(killedWhileBuilding >= 1, "no run was killed while building")
+    }
+
     // MARK: - Concurrency
 
     @Test func twoIngestsAtOnceEqualOneCleanRun() throws {

@@ -51,19 +51,25 @@ final class AsideBuild {
             // A folder that cannot be written: the load in place says so.
             guard fd >= 0 else { return nil }
             if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-                // Still the file at that path, and still no database: another run may have
-                // moved its finished build into place between the two calls.
-                if isFile(fd, at: side), !FileManager.default.fileExists(atPath: target) {
-                    // What a killed build left is started again.
-                    guard ftruncate(fd, 0) == 0 else {
-                        close(fd)
-                        return nil
-                    }
-                    for companion in companions(of: side) { unlink(companion) }
-                    return AsideBuild(target: target, path: side, lock: fd)
+                // Still the file at that path? Another run may have moved its finished build
+                // into place between the two calls.
+                guard isFile(fd, at: side) else {
+                    close(fd)
+                    continue
                 }
-                close(fd)
-                continue
+                // The database appeared meanwhile: this file (just created, or a leftover) goes.
+                guard !FileManager.default.fileExists(atPath: target) else {
+                    unlink(side)
+                    close(fd)
+                    return nil
+                }
+                // What a killed build left is started again.
+                guard ftruncate(fd, 0) == 0 else {
+                    close(fd)
+                    return nil
+                }
+                for companion in companions(of: side) { unlink(companion) }
+                return AsideBuild(target: target, path: side, lock: fd)
             }
             close(fd)
             // Another run is building it: wait, then load into what it built.
