@@ -54,7 +54,7 @@ test: deps
 	$(PYTHON) -m pytest -q Tests/Interop
 
 run: build
-	@rm -rf $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_PACK)
+	@rm -rf $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_DB).building $(SAMPLE_PACK)
 	.build/debug/ctrdb nightly SampleData/export SampleData/seed --db $(SAMPLE_DB) --out $(SAMPLE_PACK) --day $(SAMPLE_DAY)
 	@.build/debug/ctrdb sql --db $(SAMPLE_DB) --format table "SELECT COUNT(*) AS journeys, SUM(legs > 1) AS multi_leg, SUM(answered) AS answered, SUM(had_callback) AS with_callback, SUM(broken) AS broken FROM journeys"
 	@for report in $$(.build/debug/ctrdb reports | cut -d' ' -f1); do \
@@ -82,4 +82,4 @@ install: release
 	install -m 644 Queries/*.sql $(PREFIX)/share/ctrdb/Queries/
 
 clean:
-	rm -rf .build bench-data $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_PACK)
+	rm -rf .build bench-data $(SAMPLE_DB) $(SAMPLE_DB)-wal $(SAMPLE_DB)-shm $(SAMPLE_DB).building $(SAMPLE_PACK)

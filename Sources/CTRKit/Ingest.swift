@@ -184,9 +184,8 @@ public final class Ingest {
         } catch {
             throw IngestMessages.DatabaseFailure(underlying: error)
         }
-        // The database now exists: a run that waited for the build finds it.
+        // The build's lock is held until here: a run that waited for it now finds the database.
         withExtendedLifetime(build) {}
-        build = nil
         // The checkpointer thread copies the log into the database; this connection only appends
         // (the settings are the connection's own and end with it).
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
