@@ -4,43 +4,47 @@
 /// sized for, it stops answering (`mayContain` is then always true) rather than err.
 struct IdFilter {
     private var bits: [UInt64]
-    private let mask: Int
+    private let size: UInt64
     private let capacity: Int
+    /// The ids inserted that it did not hold yet.
     private var count = 0
 
     /// Room for `capacity` ids at about 1% false positives (10 bits each, 7 probes).
     init(capacity: Int) {
         self.capacity = capacity
-        var size = 64
-        while size < capacity * 10 { size <<= 1 }
-        bits = Array(repeating: 0, count: size / 64)
-        mask = size - 1
+        size = UInt64(max(64, capacity * 10))
+        bits = Array(repeating: 0, count: Int(size + 63) / 64)
     }
 
-    /// Sized for an input of `bytes`: gzipped Firehose objects hold a record per 150 bytes or so,
-    /// and each record adds its id and the ids it names. Plain JSON input over-sizes it, so it is
-    /// capped (15 MB).
+    /// Sized for an input of `bytes`: gzipped Firehose objects hold a delivery per 150 bytes or
+    /// so, and a first load has about as many distinct ids (legs, and the ids they name) as
+    /// deliveries. Plain JSON input over-sizes it, so it is capped (15 MB).
     init(inputBytes: Int64) {
-        self.init(capacity: Int(min(max(inputBytes / 50, 4096), 12_000_000)))
+        self.init(capacity: Int(min(max(inputBytes / 100, 4096), 12_000_000)))
     }
 
-    private static func probes(_ id: String) -> (UInt64, UInt64) {
-        // FNV-1a over the bytes: stable, and cheap for 36-character ids.
+    /// Two hashes of an id: FNV-1a over its bytes (stable, and cheap for 36-character ids), and
+    /// an odd step derived from it.
+    private static func hashes(_ id: String) -> (UInt64, UInt64) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        let second = (hash >> 29 | hash << 35) &* 0x9e37_79b9_7f4a_7c15
-        return (hash, second | 1)
+        return (hash, (hash >> 29 | hash << 35) &* 0x9e37_79b9_7f4a_7c15 | 1)
+    }
+
+    /// The id's `probe`th bit (of 7), mapped onto the array by a multiply.
+    private func position(_ probe: UInt64, _ hashes: (UInt64, UInt64)) -> Int {
+        Int((hashes.0 &+ probe &* hashes.1).multipliedFullWidth(by: size).high)
     }
 
     mutating func insert(_ id: String) {
-        guard count <= capacity else { return }
+        guard count <= capacity, !mayContain(id) else { return }
         count += 1
-        let (first, step) = Self.probes(id)
-        for i in 0..<UInt64(7) {
-            let bit = Int(truncatingIfNeeded: first &+ i &* step) & mask
+        let hashes = Self.hashes(id)
+        for probe in 0..<UInt64(7) {
+            let bit = position(probe, hashes)
             bits[bit >> 6] |= 1 << UInt64(bit & 63)
         }
     }
@@ -48,9 +52,9 @@ struct IdFilter {
     /// False only for an id never inserted.
     func mayContain(_ id: String) -> Bool {
         guard count <= capacity else { return true }
-        let (first, step) = Self.probes(id)
-        for i in 0..<UInt64(7) {
-            let bit = Int(truncatingIfNeeded: first &+ i &* step) & mask
+        let hashes = Self.hashes(id)
+        for probe in 0..<UInt64(7) {
+            let bit = position(probe, hashes)
             if bits[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return false }
         }
         return true
