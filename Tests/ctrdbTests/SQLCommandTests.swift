@@ -67,6 +67,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: box.url.appendingPathComponent("missing.db").path), "sql never creates a database")
     }
 
+    /// A new database is built aside (`<db>.building`): until it is in place, readers say so,
+    /// and whether a run is still building it (it holds the file's lock) or one was stopped.
+    @Test func aDatabaseStillBeingBuiltIsAClearError() throws {
+        let box = try Sandbox()
+        let building = box.url.appendingPathComponent("new.db.building").path
+        #expect(FileManager.default.createFile(atPath: building, contents: Data()))
+        let stopped = try AssertExecuteCommand(["sql", "SELECT 1", "--db", "new.db"], in: box.url, exitCode: 1, expecting: "")
+        #expect(stopped.stderr.contains("was stopped before it finished"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("run that ingest again"))
+        let lock = open(building, O_RDWR)
+        defer { close(lock) }
+        #expect(flock(lock, LOCK_EX) == 0)
+        let underWay = try AssertExecuteCommand(["report", "quality", "--db", "new.db"], in: box.url, exitCode: 1, expecting: "")
+        #expect(underWay.stderr.contains("is still building it"), "\(underWay.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: box.url.appendingPathComponent("new.db").path))
+    }
+
     @Test func invalidSQLExitsOneAndNamesTheProblem() throws {
         let box = try seededSandbox()
         let result = try AssertExecuteCommand(["sql", "SELEKT 1", "--db", "ctr.db"], in: box.url, exitCode: 1, expecting: "")

@@ -81,6 +81,17 @@ final class AsideBuild {
         return nil
     }
 
+    /// What is beside a path that has no database: a build under way (another run holds its
+    /// lock), one a killed run left, or nothing.
+    enum Leftover { case underWay, abandoned }
+
+    static func leftover(at target: String) -> Leftover? {
+        let fd = open(path(for: target), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) == 0 ? .abandoned : .underWay
+    }
+
     private static func isFile(_ fd: Int32, at path: String) -> Bool {
         var opened = stat(), named = stat()
         guard fstat(fd, &opened) == 0, stat(path, &named) == 0 else { return false }

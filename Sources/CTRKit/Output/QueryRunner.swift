@@ -10,7 +10,15 @@ public enum QueryRunner {
 
         public var errorDescription: String? {
             switch self {
-            case let .noDatabase(path): return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
+            case let .noDatabase(path):
+                switch AsideBuild.leftover(at: path) {
+                case .underWay?:
+                    return "no database at \(path) yet: the first `ctrdb ingest` into it is still building it (\(AsideBuild.path(for: path))); run this again when it has finished"
+                case .abandoned?:
+                    return "no database at \(path): the first `ctrdb ingest` into it was stopped before it finished (\(AsideBuild.path(for: path)) is what it left); run that ingest again"
+                case nil:
+                    return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
+                }
             case let .notADatabase(path, reason): return "cannot open \(path) as a ctrdb database: \(reason)"
             case let .noSuchTable(name, known): return "no table or view named \(name); there are: \(known.joined(separator: ", "))"
             }
