@@ -23,7 +23,7 @@ final class AsideBuild {
     let path: String
     /// Holds the lock for the whole build.
     private let lock: Int32
-    private(set) var queue: DatabaseQueue?
+    private var queue: DatabaseQueue?
 
     private init(target: String, path: String, lock: Int32) {
         self.target = target
@@ -31,7 +31,7 @@ final class AsideBuild {
         self.lock = lock
     }
 
-    deinit { if lock >= 0 { close(lock) } }
+    deinit { close(lock) }
 
     static func path(for target: String) -> String { target + ".building" }
 

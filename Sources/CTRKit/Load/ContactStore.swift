@@ -152,10 +152,9 @@ public final class ContactStore {
 
     /// The probe's row for the record's leg; nil when nothing stored can concern it.
     private func probeStored(_ record: ContactRecord) throws -> [String?]? {
-        if newIds != nil {
-            let met = newIds!.mayContain(record.contactId)
-            for id in [record.contactId, record.previousContactId, record.nextContactId, record.initialContactId] {
-                if let id { newIds!.insert(id) }
+        if let met = newIds?.insert(record.contactId) {
+            for named in [record.previousContactId, record.nextContactId, record.initialContactId] {
+                if let named { newIds?.insert(named) }
             }
             guard met else { return nil }
         }

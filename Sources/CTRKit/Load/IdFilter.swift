@@ -40,14 +40,23 @@ struct IdFilter {
         Int((hashes.0 &+ probe &* hashes.1).multipliedFullWidth(by: size).high)
     }
 
-    mutating func insert(_ id: String) {
-        guard count <= capacity, !mayContain(id) else { return }
-        count += 1
+    /// Adds an id; returns whether the filter may have held it already (as `mayContain` would
+    /// have answered), always true once it is full.
+    @discardableResult
+    mutating func insert(_ id: String) -> Bool {
+        guard count <= capacity else { return true }
         let hashes = Self.hashes(id)
+        var held = true
         for probe in 0..<UInt64(7) {
             let bit = position(probe, hashes)
-            bits[bit >> 6] |= 1 << UInt64(bit & 63)
+            let mask: UInt64 = 1 << UInt64(bit & 63)
+            if bits[bit >> 6] & mask == 0 {
+                held = false
+                bits[bit >> 6] |= mask
+            }
         }
+        if !held { count += 1 }
+        return held
     }
 
     /// False only for an id never inserted.

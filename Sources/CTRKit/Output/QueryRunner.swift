@@ -5,20 +5,19 @@ import GRDB
 public enum QueryRunner {
     public enum Failure: Error, LocalizedError {
         case noDatabase(path: String)
+        /// Only `<path>.building`: a first ingest is building the database aside, or was stopped.
+        case databaseBeingBuilt(path: String)
+        case databaseBuildStopped(path: String)
         case notADatabase(path: String, reason: String)
         case noSuchTable(name: String, known: [String])
 
         public var errorDescription: String? {
             switch self {
-            case let .noDatabase(path):
-                switch AsideBuild.leftover(at: path) {
-                case .underWay?:
-                    return "no database at \(path) yet: the first `ctrdb ingest` into it is still building it (\(AsideBuild.path(for: path))); run this again when it has finished"
-                case .abandoned?:
-                    return "no database at \(path): the first `ctrdb ingest` into it was stopped before it finished (\(AsideBuild.path(for: path)) is what it left); run that ingest again"
-                case nil:
-                    return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
-                }
+            case let .noDatabase(path): return "no database at \(path): run `ctrdb ingest` first, or name one with --db"
+            case let .databaseBeingBuilt(path):
+                return "no database at \(path) yet: the first `ctrdb ingest` into it is still building it (\(AsideBuild.path(for: path))); run this again when it has finished"
+            case let .databaseBuildStopped(path):
+                return "no database at \(path): the first `ctrdb ingest` into it was stopped before it finished (\(AsideBuild.path(for: path)) is what it left); run that ingest again"
             case let .notADatabase(path, reason): return "cannot open \(path) as a ctrdb database: \(reason)"
             case let .noSuchTable(name, known): return "no table or view named \(name); there are: \(known.joined(separator: ", "))"
             }
@@ -27,7 +26,13 @@ public enum QueryRunner {
 
     /// Opens the database read-only: `report`, `sql`, `chain` and `export` never write.
     public static func openReadOnly(_ path: String) throws -> DatabaseQueue {
-        guard FileManager.default.fileExists(atPath: path) else { throw Failure.noDatabase(path: path) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            switch AsideBuild.leftover(at: path) {
+            case .underWay?: throw Failure.databaseBeingBuilt(path: path)
+            case .abandoned?: throw Failure.databaseBuildStopped(path: path)
+            case nil: throw Failure.noDatabase(path: path)
+            }
+        }
         do {
             let queue = try DatabaseQueue(path: path, configuration: Schema.readerConfiguration())
             _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
