@@ -52,6 +52,12 @@ public enum ChainResolver {
             UPDATE contacts SET chain_id = ?1, chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
             WHERE contact_id = ?7
             """)
+        // The same, for a leg that stays in its chain: an UPDATE that sets chain_id rewrites the
+        // leg's entry in contacts_chain, even to the same value (`IndexedColumns`).
+        let updateInChain = try BoundStatement(db, """
+            UPDATE contacts SET chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
+            WHERE contact_id = ?7
+            """)
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
@@ -89,9 +95,10 @@ public enum ChainResolver {
             }
             var touchedChains: Set<String> = []  // old and new chains: the journeys rows to rewrite
             for (id, resolution) in resolve(legs) where current[id] != resolution {
-                update.bind(resolution)
-                update.bind(id)
-                try update.run()
+                let statement = current[id]?.chainId == resolution.chainId ? updateInChain : update
+                statement.bind(resolution)
+                statement.bind(id)
+                try statement.run()
                 touchedChains.insert(resolution.chainId)
                 if let old = current[id]?.chainId { touchedChains.insert(old) }
             }

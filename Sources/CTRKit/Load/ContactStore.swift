@@ -23,6 +23,9 @@ public final class ContactStore {
     private let insertVersion: BoundStatement
     private let upsertContact: BoundStatement
     private let replaceContact: BoundStatement
+    /// A new version of a stored leg: `UPDATE`s by rowid, one for each set of indexed columns
+    /// whose value changes (`IndexedColumns`), prepared when first needed.
+    private var updateContact: [IndexedColumns: BoundStatement] = [:]
     private let markPending: BoundStatement
     private let conflictProbe: BoundStatement
     private let markConflict: BoundStatement
@@ -38,11 +41,13 @@ public final class ContactStore {
         // The leg's key and the stored version's links and resolved chain (none for a placeholder's,
         // which the chain stage rewrites with its journey anyway), whether a loaded leg names this
         // one (1/0), and the legs of the journey that bears its id.
+        // Then the stored values of the indexed columns, in `IndexedColumns.all`'s order.
         probe = try BoundStatement(db, """
             SELECT c.rowid, c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
                    CASE WHEN c.chain_depth IS NOT NULL THEN c.chain_id END,
                    EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1),
-                   COALESCE((SELECT legs FROM journeys WHERE rowid = c.rowid), (SELECT legs FROM journeys WHERE chain_id = ?1 AND rowid < 0))
+                   COALESCE((SELECT legs FROM journeys WHERE rowid = c.rowid), (SELECT legs FROM journeys WHERE chain_id = ?1 AND rowid < 0)),
+                   \(IndexedColumns.all.map { "c.\($0.name)" }.joined(separator: ", "))
             FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1
             """)
         countVersion = try BoundStatement(db, "UPDATE stored_versions SET deliveries = deliveries + 1 WHERE leg_id = ? AND content_hash = ?")
@@ -112,12 +117,25 @@ public final class ContactStore {
            storedLinks?.allSatisfy({ $0 == nil }) ?? true, !named {
             chain = ChainResolver.resolveStandalone(record)
         }
-        bindContact(record, hash: hash, chain: chain ?? ChainResolver.placeholder(for: record), to: upsertContact)
-        try upsertContact.run()
-        let isCurrent = upsertContact.changes == 1
-        if let legId {
+        let isCurrent: Bool
+        if let legId, let stored {
+            // A linked leg keeps its stored chain until the chain stage resolves it again: an
+            // unchanged chain_id leaves its index entry alone.
+            var resolution = chain ?? ChainResolver.placeholder(for: record)
+            if chain == nil, let storedChainId = stored[Self.probeColumns + IndexedColumns.chainIdPosition] {
+                resolution.chainId = storedChainId
+            }
+            let changed = IndexedColumns.changed(record, chainId: resolution.chainId, stored: stored[Self.probeColumns...])
+            let update = try updateStatement(setting: changed)
+            bindContact(record, hash: hash, chain: resolution, to: update)
+            update.bind(legId)
+            try update.run()
+            isCurrent = update.changes == 1
             try noteConflict(record, hash: hash, legId: legId)
         } else {
+            bindContact(record, hash: hash, chain: chain ?? ChainResolver.placeholder(for: record), to: upsertContact)
+            try upsertContact.run()
+            isCurrent = upsertContact.changes == 1
             legId = upsertContact.lastInsertedRowID
         }
         try insertVersion(record, hash: hash, legId: legId!, fileId: file.fileId)
@@ -159,7 +177,28 @@ public final class ContactStore {
             guard met else { return nil }
         }
         probe.bind(record.contactId)
-        return try probe.firstRowTexts(columns: 7)
+        return try probe.firstRowTexts(columns: Int32(Self.probeColumns + IndexedColumns.all.count))
+    }
+
+    /// The probe's columns before the indexed columns' values.
+    private static let probeColumns = 7
+
+    /// The update of a stored leg's row that sets every column but the indexed ones left out of
+    /// `changed`, if its version is newer (as `upsertContact`). Its parameters are numbered as
+    /// `bindContact` binds them, so the ones left out are simply not used; then the rowid.
+    private func updateStatement(setting changed: IndexedColumns) throws -> BoundStatement {
+        if let statement = updateContact[changed] { return statement }
+        let columns = Schema.recordColumns
+        let left = Set(IndexedColumns.all.filter { !changed.contains($0) }.map(\.name))
+        let sets = columns.indices.dropFirst().filter { !left.contains(columns[$0]) }.map { "\(columns[$0]) = ?\($0 + 1)" }
+        let milliseconds = columns.firstIndex(of: "last_update_ms")! + 1, hash = columns.firstIndex(of: "content_hash")! + 1
+        let statement = try BoundStatement(db, """
+            UPDATE contacts SET \(sets.joined(separator: ", "))
+            WHERE rowid = ?\(columns.count + 1)
+              AND (COALESCE(?\(milliseconds), -9223372036854775808), ?\(hash)) > (COALESCE(last_update_ms, -9223372036854775808), content_hash)
+            """)
+        updateContact[changed] = statement
+        return statement
     }
 
     /// A leg stored before may already hold another version of this LastUpdateTimestamp.
@@ -311,4 +350,46 @@ public final class FileLoad {
         redeliveries = 0
         smallestRedelivered = nil
     }
+}
+
+/// The columns of `contacts` that an index holds (or its `WHERE` names), beside `contact_id`.
+///
+/// SQLite rewrites a row's entry in every index on a column an `UPDATE` sets, even to the same
+/// value. A new version of a stored leg sets only the indexed columns whose value changes: with
+/// all of them set, a night at 27 days of history dirtied a page of `contacts_previous`,
+/// `contacts_next` and `contacts_chain` for most stored legs it updated, keyed by random ids.
+struct IndexedColumns: OptionSet, Hashable {
+    let rawValue: UInt8
+
+    /// One indexed column: its name, and the text a record would store in it.
+    struct Column {
+        let name: String
+        let flag: IndexedColumns
+        let value: (ContactRecord, _ chainId: String) -> String?
+    }
+
+    /// Every indexed column; `SchemaTests` checks the list against the indexes of the schema.
+    static let all: [Column] = [
+        Column(name: "previous_contact_id", flag: .init(rawValue: 1 << 0)) { record, _ in record.previousContactId },
+        Column(name: "next_contact_id", flag: .init(rawValue: 1 << 1)) { record, _ in record.nextContactId },
+        Column(name: "chain_id", flag: .init(rawValue: 1 << 2)) { _, chainId in chainId },
+        Column(name: "initiation_ts", flag: .init(rawValue: 1 << 3)) { record, _ in record.initiation?.text },
+        Column(name: "disconnect_ts", flag: .init(rawValue: 1 << 4)) { record, _ in record.disconnect?.text },
+        Column(name: "enqueue_ts", flag: .init(rawValue: 1 << 5)) { record, _ in record.enqueue?.text },
+        Column(name: "connected_to_agent_ts", flag: .init(rawValue: 1 << 6)) { record, _ in record.connectedToAgent?.text },
+    ]
+
+    /// Where `chain_id` is in `all`.
+    static let chainIdPosition = all.firstIndex { $0.name == "chain_id" }!
+
+    /// The indexed columns whose stored value (in `all`'s order) the record's differs from.
+    static func changed(_ record: ContactRecord, chainId: String, stored: ArraySlice<String?>) -> IndexedColumns {
+        var changed: IndexedColumns = []
+        for (column, old) in zip(all, stored) where column.value(record, chainId) != old {
+            changed.insert(column.flag)
+        }
+        return changed
+    }
+
+    func contains(_ column: Column) -> Bool { contains(column.flag) }
 }

@@ -55,6 +55,36 @@ import TestSupport
         #expect(try rows(db, "SELECT COUNT(*) FROM contact_versions") == [["2"]])
     }
 
+    @Test func aNewVersionMovesTheIndexEntriesOfWhatItChangesAndOnlyThen() throws {
+        func found(_ index: String, _ condition: String) throws -> [[String]] {
+            try rows(db, "SELECT contact_id FROM contacts INDEXED BY \(index) WHERE \(condition)")
+        }
+        try load(ctr("a", enqueue: "2024-03-12T10:00:00Z", lastUpdate: "2024-03-12T10:10:00Z"))
+        try load(ctr("a", previous: "p", enqueue: "2024-03-12T10:02:00Z", answered: true, lastUpdate: "2024-03-12T10:20:00Z"), offset: 400)
+        #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:02:00Z'") == [["a"]])
+        #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:00:00Z'") == [])
+        #expect(try found("contacts_previous", "previous_contact_id = 'p'") == [["a"]])
+        #expect(try found("contacts_connected_to_agent", "connected_to_agent_ts IS NOT NULL") == [["a"]])
+        // An older version changes nothing; a newer one without the link drops its entry.
+        try load(ctr("a", previous: "q", enqueue: "2024-03-12T10:03:00Z", lastUpdate: "2024-03-12T10:15:00Z"), offset: 800)
+        #expect(try found("contacts_previous", "previous_contact_id = 'q'") == [])
+        try load(ctr("a", enqueue: "2024-03-12T10:02:00Z", lastUpdate: "2024-03-12T10:30:00Z"), offset: 1200)
+        #expect(try found("contacts_previous", "previous_contact_id IS NOT NULL") == [])
+        #expect(try found("contacts_connected_to_agent", "connected_to_agent_ts IS NOT NULL") == [])
+        #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:02:00Z'") == [["a"]])
+        #expect(try rows(db, "SELECT last_update_ts, chain_id FROM contacts") == [["2024-03-12T10:30:00Z", "a"]])
+        #expect(try rows(db, "PRAGMA integrity_check") == [["ok"]])
+    }
+
+    @Test func indexedColumnsAreTheColumnsTheIndexesOfContactsName() throws {
+        let definitions = try rows(db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL")
+            .map { $0[0] }.joined(separator: "\n")
+        let named = Schema.recordColumns.filter { column in
+            definitions.range(of: "\\b\(column)\\b", options: .regularExpression) != nil
+        }
+        #expect(Set(named) == Set(IndexedColumns.all.map(\.name)).union(["contact_id"]))
+    }
+
     @Test func subSecondLastUpdateDecides() throws {
         try load(ctr("a", queue: "Later", lastUpdate: "2024-03-12T10:20:00.500Z"))
         try load(ctr("a", queue: "Earlier", lastUpdate: "2024-03-12T10:20:00.100Z"), offset: 9)
