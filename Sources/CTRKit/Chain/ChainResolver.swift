@@ -21,7 +21,8 @@ public enum ChainResolver {
 
         /// SPEC section 4: a callback leg's method starts with `CALLBACK` (agent-first `CALLBACK`,
         /// customer-first `CALLBACK_CUSTOMER_FIRST_QUEUED` and `CALLBACK_CUSTOMER_FIRST_DIALED`).
-        var isCallbackLeg: Bool { method?.hasPrefix("CALLBACK") == true }
+        /// (Byte by byte: Swift's `hasPrefix` would also take a Kelvin sign for the K.)
+        var isCallbackLeg: Bool { method?.utf8.starts(with: "CALLBACK".utf8) == true }
     }
 
     /// What the stage computed for one leg.
@@ -50,13 +51,13 @@ public enum ChainResolver {
             """)
         let update = try BoundStatement(db, """
             UPDATE contacts SET chain_id = ?1, chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
-            WHERE contact_id = ?7
+            WHERE rowid = ?7
             """)
         // The same, for a leg that stays in its chain: an UPDATE that sets chain_id rewrites the
         // leg's entry in contacts_chain, even to the same value (`IndexedColumns`).
         let updateInChain = try BoundStatement(db, """
             UPDATE contacts SET chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
-            WHERE contact_id = ?7
+            WHERE rowid = ?7
             """)
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
@@ -76,14 +77,16 @@ public enum ChainResolver {
                 """)
             var legs: [String: Leg] = [:]
             var current: [String: Resolution] = [:]
+            var rowids: [String: Int64] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.contact_id, c.previous_contact_id, c.next_contact_id, c.initial_contact_id, c.initiation_method,
                        c.enqueue_ts IS NOT NULL, c.connected_to_agent_ts IS NOT NULL, c.transfer_completed_ts IS NOT NULL,
-                       c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle
+                       c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle, c.rowid
                 FROM chain_group g JOIN contacts c ON c.contact_id = g.id
                 """)
             while let row = try rows.next() {
                 let id: String = row[0]
+                rowids[id] = row[14]
                 legs[id] = Leg(id: id, previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6],
                                transferCompleted: row[7])
                 if let chainId: String = row[8] {
@@ -97,7 +100,7 @@ public enum ChainResolver {
             for (id, resolution) in resolve(legs) where current[id] != resolution {
                 let statement = current[id]?.chainId == resolution.chainId ? updateInChain : update
                 statement.bind(resolution)
-                statement.bind(id)
+                statement.bind(rowids[id]!)
                 try statement.run()
                 touchedChains.insert(resolution.chainId)
                 if let old = current[id]?.chainId { touchedChains.insert(old) }

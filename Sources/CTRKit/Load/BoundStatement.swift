@@ -108,6 +108,54 @@ final class BoundStatement {
         }
     }
 
+    /// UTF-8 bytes as text, exactly (nil binds NULL).
+    func bind(text bytes: [UInt8]?) {
+        defer { nextIndex += 1 }
+        guard let bytes else {
+            sqlite3_bind_null(handle, nextIndex)
+            return
+        }
+        bytes.withUnsafeBytes { raw in
+            if let base = raw.baseAddress, raw.count > 0 {
+                _ = sqlite3_bind_text(handle, nextIndex, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), BoundStatement.transient)
+            } else {
+                _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)  // an empty text, not NULL
+            }
+        }
+    }
+
+    /// The current row of a running statement, read column by column.
+    struct Columns {
+        fileprivate let handle: OpaquePointer
+
+        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+        func int(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
+
+        /// The value as text, its bytes as SQLite holds them.
+        func bytes(_ column: Int32) -> [UInt8]? {
+            guard !isNull(column), let text = sqlite3_column_text(handle, column) else { return nil }
+            return Array(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))))
+        }
+    }
+
+    /// Runs the statement, calling `body` with each row.
+    func forEachRow(_ body: (Columns) throws -> Void) throws {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+            nextIndex = 1
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            switch code {
+            case SQLITE_ROW: try body(Columns(handle: handle))
+            case SQLITE_DONE: return
+            default: throw error(code)
+            }
+        }
+    }
+
     /// Runs the statement; returns the first row's first `columns` values as text (nil for null), if any.
     func firstRowTexts(columns: Int32) throws -> [String?]? {
         defer {

@@ -49,12 +49,6 @@ public enum JourneyStore {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
         """
 
-    /// SQL: the rowid of chain ?1's head in `contacts`, and the row of its journey while it has
-    /// no head (either NULL).
-    static let places = """
-        SELECT (SELECT rowid FROM contacts WHERE contact_id = ?1), (SELECT rowid FROM journeys WHERE chain_id = ?1 AND rowid < 0)
-        """
-
     /// The row of a journey of one leg, which `aggregate` would compute from it, bound to
     /// `update` or `insert` at the leg's rowid: most legs are journeys of their own, and the load
     /// writes their row directly.
@@ -66,8 +60,7 @@ public enum JourneyStore {
         statement.bind(record.disconnect)
         statement.bind(record.enqueue == nil ? nil : record.queueName)
         statement.bind(Int64(record.connectedToAgent == nil ? 0 : 1))
-        // `LIKE 'CALLBACK%'` in `aggregate`: ASCII case-insensitive
-        statement.bind(Int64(record.initiationMethod?.uppercased().hasPrefix("CALLBACK") == true ? 1 : 0))
+        statement.bind(Int64(record.initiationMethod.map { JourneyRow.startsWithCallback(Array($0.utf8)) } == true ? 1 : 0))
         statement.bind(Int64(0))
     }
 
@@ -78,25 +71,50 @@ public enum JourneyStore {
     /// One row at a time: a statement that writes many rows gets a statement journal, into
     /// which SQLite copies every page it changes (a set-based rewrite per file wrote 750 MB of
     /// page images during a 7-day load). A single-row write or delete needs none.
+    ///
+    /// Each row is computed from one read of the chain's legs (`JourneyRow`), which costs half
+    /// of `aggregate` with its correlated subquery; `JourneyStoreTests` checks that both give
+    /// the same rows.
     public static func refresh(_ db: Database, chainIds: Set<String>) throws {
         guard !chainIds.isEmpty else { return }
-        let read = try db.cachedStatement(sql: aggregate(where: legs("c", ofChain: "?1")))
-        let find = try db.cachedStatement(sql: places)
-        let update = try db.cachedStatement(sql: update)
-        let insert = try db.cachedStatement(sql: insert)
-        let remove = try db.cachedStatement(sql: "DELETE FROM journeys WHERE rowid = ?")
+        let read = try BoundStatement(db, """
+            SELECT c.rowid, c.contact_id = ?1, c.initiation_ts, c.disconnect_ts, CASE WHEN c.enqueue_ts IS NOT NULL THEN c.queue_name END,
+                   c.connected_to_agent_ts IS NOT NULL, c.initiation_method, c.missing_parent OR c.missing_next OR c.in_cycle
+            FROM contacts c WHERE \(legs("c", ofChain: "?1"))
+            """)
+        let findHead = try BoundStatement(db, "SELECT rowid FROM contacts WHERE contact_id = ?")
+        let findHeadless = try BoundStatement(db, "SELECT rowid FROM journeys WHERE chain_id = ? AND rowid < 0")
+        let update = try BoundStatement(db, update)
+        let insert = try BoundStatement(db, insert)
+        let remove = try BoundStatement(db, "DELETE FROM journeys WHERE rowid = ?")
+        func removeRow(at place: Int64) throws {
+            remove.bind(place)
+            try remove.run()
+        }
         for chainId in chainIds.sorted() {
-            let found = try Row.fetchOne(find, arguments: [chainId])!
-            let head: Int64? = found[0], headless: Int64? = found[1]
-            guard let row = try Row.fetchOne(read, arguments: [chainId]) else {
-                for place in [head, headless].compactMap({ $0 }) { try remove.execute(arguments: [place]) }
+            read.bind(chainId)
+            var row = JourneyRow(chainId: chainId)
+            try read.forEachRow { leg in row.add(leg) }
+            findHeadless.bind(chainId)
+            let headless = try findHeadless.firstRowTexts(columns: 1)?[0].flatMap { Int64($0) }
+            var head = row.head
+            if head == nil {
+                // The leg that bears the chain's id may be another chain's (or none)
+                findHead.bind(chainId)
+                head = try findHead.firstRowTexts(columns: 1)?[0].flatMap { Int64($0) }
+            }
+            guard row.legs > 0 else {
+                for place in [head, headless].compactMap({ $0 }) { try removeRow(at: place) }
                 continue
             }
             let place = try head ?? headless ?? nextHeadlessPlace(db)
-            let values = StatementArguments([place.databaseValue] + row.databaseValues)
-            try update.execute(arguments: values)
-            if db.changesCount == 0 { try insert.execute(arguments: values) }
-            if head != nil, let headless { try remove.execute(arguments: [headless]) }
+            row.bind(at: place, to: update)
+            try update.run()
+            if update.changes == 0 {
+                row.bind(at: place, to: insert)
+                try insert.run()
+            }
+            if head != nil, let headless { try removeRow(at: headless) }
         }
     }
 
@@ -104,5 +122,60 @@ public enum JourneyStore {
     private static func nextHeadlessPlace(_ db: Database) throws -> Int64 {
         let lowest = try Int64.fetchOne(db, sql: "SELECT rowid FROM journeys ORDER BY rowid LIMIT 1") ?? 0
         return min(lowest, 0) - 1
+    }
+}
+
+/// One journey's row, computed from its legs as `JourneyStore.aggregate` computes it in SQL:
+/// text compared and made distinct byte by byte (SQLite's BINARY collation), `LIKE
+/// 'CALLBACK%'` case-insensitive in ASCII only.
+struct JourneyRow {
+    let chainId: String
+    private(set) var legs = 0
+    /// The rowid of the leg that bears the chain's id, when it is one of the legs.
+    private(set) var head: Int64?
+    private var firstInitiation: [UInt8]?
+    private var lastDisconnect: [UInt8]?
+    private var queues: Set<[UInt8]> = []
+    private var answered = false
+    private var hadCallback = false
+    private var broken = false
+
+    init(chainId: String) { self.chainId = chainId }
+
+    /// Adds a leg, read as `refresh` reads it: rowid, bears the chain's id, initiation,
+    /// disconnect, queue when enqueued, answered, initiation method, broken.
+    mutating func add(_ leg: BoundStatement.Columns) {
+        legs += 1
+        if leg.int(1) == 1 { head = leg.int(0) }
+        if let initiation = leg.bytes(2), firstInitiation.map({ initiation.lexicographicallyPrecedes($0) }) ?? true {
+            firstInitiation = initiation
+        }
+        if let disconnect = leg.bytes(3), lastDisconnect.map({ $0.lexicographicallyPrecedes(disconnect) }) ?? true {
+            lastDisconnect = disconnect
+        }
+        if let queue = leg.bytes(4) { queues.insert(queue) }
+        if leg.int(5) == 1 { answered = true }
+        if let method = leg.bytes(6), Self.startsWithCallback(method) { hadCallback = true }
+        if leg.int(7) == 1 { broken = true }
+    }
+
+    /// `LIKE 'CALLBACK%'`.
+    static func startsWithCallback(_ text: [UInt8]) -> Bool {
+        let prefix = "callback".utf8
+        guard text.count >= prefix.count else { return false }
+        return zip(text, prefix).allSatisfy { byte, letter in ((65...90).contains(byte) ? byte | 0x20 : byte) == letter }
+    }
+
+    /// Binds `JourneyStore.update`'s or `insert`'s parameters: the row at `place`.
+    func bind(at place: Int64, to statement: BoundStatement) {
+        statement.bind(place)
+        statement.bind(chainId)
+        statement.bind(Int64(legs))
+        statement.bind(text: firstInitiation)
+        statement.bind(text: lastDisconnect)
+        statement.bind(text: queues.isEmpty ? nil : Array(queues.sorted { $0.lexicographicallyPrecedes($1) }.joined(separator: Array(", ".utf8))))
+        statement.bind(Int64(answered ? 1 : 0))
+        statement.bind(Int64(hadCallback ? 1 : 0))
+        statement.bind(Int64(broken ? 1 : 0))
     }
 }
