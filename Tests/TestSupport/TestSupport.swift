@@ -86,6 +86,22 @@ public func rows(_ db: String, _ sql: String) throws -> [[String]] {
     }
 }
 
+/// What `named_legs` and `awaited_legs` (schema version 8) lack against their definitions
+/// (each count must be 0): stored legs named by a stored leg and not marked, and ids named by a
+/// stored leg that no stored leg has and that are not awaited.
+public func namedLegsMissing(_ db: String) throws -> [[String]] {
+    try rows(db, """
+        SELECT (SELECT COUNT(*) FROM contacts c
+                WHERE (EXISTS (SELECT 1 FROM contacts n WHERE n.previous_contact_id = c.contact_id)
+                       OR EXISTS (SELECT 1 FROM contacts n WHERE n.next_contact_id = c.contact_id))
+                  AND c.rowid NOT IN (SELECT leg_id FROM named_legs)),
+               (SELECT COUNT(*) FROM (SELECT previous_contact_id AS id FROM contacts WHERE previous_contact_id IS NOT NULL
+                                      UNION SELECT next_contact_id FROM contacts WHERE next_contact_id IS NOT NULL) x
+                WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = x.id)
+                  AND x.id NOT IN (SELECT contact_id FROM awaited_legs))
+        """)
+}
+
 /// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks.
 public func parseCSV(_ text: String) -> [[String]] {
     var records: [[String]] = []

@@ -40,12 +40,12 @@ public final class ContactStore {
         self.db = db
         // The leg's key and the stored version's links and resolved chain (none for a placeholder's,
         // which the chain stage rewrites with its journey anyway), whether a loaded leg names this
-        // one (1/0), and the legs of the journey that bears its id.
+        // one (1/0, `SchemaV8`), and the legs of the journey that bears its id.
         // Then the stored values of the indexed columns, in `IndexedColumns.all`'s order.
         probe = try BoundStatement(db, """
             SELECT c.rowid, c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
                    CASE WHEN c.chain_depth IS NOT NULL THEN c.chain_id END,
-                   EXISTS (SELECT 1 FROM contacts WHERE previous_contact_id = ?1) OR EXISTS (SELECT 1 FROM contacts WHERE next_contact_id = ?1),
+                   \(SchemaV8.isNamed(rowid: "c.rowid")),
                    COALESCE((SELECT legs FROM journeys WHERE rowid = c.rowid), (SELECT legs FROM journeys WHERE chain_id = ?1 AND rowid < 0)),
                    \(IndexedColumns.all.map { "c.\($0.name)" }.joined(separator: ", "))
             FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1

@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 7
+    public static let version = 8
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -45,6 +45,7 @@ public enum Schema {
                 if current < 5, target >= 5 { try db.execute(sql: "DROP INDEX IF EXISTS contacts_initial") }
                 if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
                 if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
+                if current < 8, target >= 8 { try SchemaV8.upgrade(db) }
                 try db.execute(sql: "PRAGMA user_version = \(target)")
                 return .commit
             }
