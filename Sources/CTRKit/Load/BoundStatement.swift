@@ -78,19 +78,7 @@ final class BoundStatement {
 
     /// Runs the statement to completion.
     func run() throws {
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-            nextIndex = 1
-        }
-        while true {
-            let code = sqlite3_step(handle)
-            switch code {
-            case SQLITE_ROW: continue
-            case SQLITE_DONE: return
-            default: throw error(code)
-            }
-        }
+        try forEachRow { _ in }
     }
 
     /// Binds one large text as the last parameter without copying it, and runs the statement

@@ -368,7 +368,7 @@ struct IndexedColumns: OptionSet, Hashable {
         let value: (ContactRecord, _ chainId: String) -> String?
     }
 
-    /// Every indexed column; `SchemaTests` checks the list against the indexes of the schema.
+    /// Every indexed column; `ContactStoreTests` checks the list against the schema's indexes.
     static let all: [Column] = [
         Column(name: "previous_contact_id", flag: .init(rawValue: 1 << 0)) { record, _ in record.previousContactId },
         Column(name: "next_contact_id", flag: .init(rawValue: 1 << 1)) { record, _ in record.nextContactId },
