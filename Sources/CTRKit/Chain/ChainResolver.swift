@@ -60,6 +60,7 @@ public enum ChainResolver {
             WHERE rowid = ?7
             """)
         let names = try NamedLegs(db)
+        let journeys = try JourneyRefresh(db)
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
@@ -110,7 +111,7 @@ public enum ChainResolver {
                 touchedChains.insert(resolution.chainId)
                 if let old = current[id]?.chainId { touchedChains.insert(old) }
             }
-            try JourneyStore.refresh(db, chainIds: touchedChains)
+            try journeys.run(touchedChains)
             try names.keep(legs: legs, rowids: rowids, markedNamed: markedNamed, awaited: awaited)
             try db.execute(sql: "DELETE FROM pending_chain WHERE contact_id IN (SELECT id FROM chain_group)")
             examined += legs.count

@@ -23,13 +23,16 @@ final class BoundStatement {
             sqlite3_bind_null(handle, nextIndex)
             return
         }
-        value.withUTF8 { bytes in
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                _ = sqlite3_bind_text(handle, nextIndex, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), BoundStatement.transient)
-            } else {
-                // A null pointer would bind NULL; an empty string must stay an empty string.
-                _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)
-            }
+        value.withUTF8 { bindText(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Binds bytes as text at the current index, copied (`transient`).
+    private func bindText(_ bytes: UnsafeRawBufferPointer) {
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_text(handle, nextIndex, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), BoundStatement.transient)
+        } else {
+            // A null pointer would bind NULL; an empty string must stay an empty string.
+            _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)
         }
     }
 
@@ -42,7 +45,7 @@ final class BoundStatement {
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
             value.write(into: buffer.baseAddress!)
-            _ = sqlite3_bind_text(handle, nextIndex, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), 20, BoundStatement.transient)
+            bindText(UnsafeRawBufferPointer(buffer))
         }
     }
 
@@ -103,13 +106,7 @@ final class BoundStatement {
             sqlite3_bind_null(handle, nextIndex)
             return
         }
-        bytes.withUnsafeBytes { raw in
-            if let base = raw.baseAddress, raw.count > 0 {
-                _ = sqlite3_bind_text(handle, nextIndex, base.assumingMemoryBound(to: CChar.self), Int32(raw.count), BoundStatement.transient)
-            } else {
-                _ = sqlite3_bind_text(handle, nextIndex, "", 0, BoundStatement.transient)  // an empty text, not NULL
-            }
-        }
+        bytes.withUnsafeBytes { bindText($0) }
     }
 
     /// The current row of a running statement, read column by column.

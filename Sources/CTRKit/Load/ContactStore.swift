@@ -32,6 +32,8 @@ public final class ContactStore {
     private let insertJourney: BoundStatement
     private let updateJourney: BoundStatement
     private let insertReject: BoundStatement
+    /// Rewrites the journeys a file's legs changed (`FileLoad.finish`, withdrawals).
+    let journeys: JourneyRefresh
     /// Set when the database held no legs before this run (a new database built aside): the ids
     /// loaded or named since, so that a record of a leg never met skips the probe.
     var newIds: IdFilter?
@@ -72,6 +74,7 @@ public final class ContactStore {
         insertJourney = try BoundStatement(db, JourneyStore.insert)
         updateJourney = try BoundStatement(db, JourneyStore.update)
         blocks = try RawBlockPacker(db)
+        journeys = try JourneyRefresh(db)
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -343,7 +346,7 @@ public final class FileLoad {
         try db.execute(sql: "INSERT OR REPLACE INTO file_deliveries (file_hash, entries) VALUES (?, ?)", arguments: [fileHash, deliveredEntries])
         try Manifest(db).record(IngestedFile(path: path, size: size, contentHash: fileHash, records: records, rejects: rejects,
                                              status: damage == nil ? "complete" : "partial", error: damage), ingestedAt: ingestedAt)
-        try JourneyStore.refresh(db, chainIds: staleChains)
+        try store.journeys.run(staleChains)
         try QualityCounters.addRedeliveries(db, count: redeliveries, example: smallestRedelivered)
         deliveredEntries = ""
         staleChains = []

@@ -60,37 +60,60 @@ public enum JourneyStore {
         statement.bind(record.disconnect)
         statement.bind(record.enqueue == nil ? nil : record.queueName)
         statement.bind(Int64(record.connectedToAgent == nil ? 0 : 1))
-        statement.bind(Int64(record.initiationMethod.map { JourneyRow.startsWithCallback(Array($0.utf8)) } == true ? 1 : 0))
+        statement.bind(Int64(record.initiationMethod.map { JourneyRow.startsWithCallback($0.utf8) } == true ? 1 : 0))
         statement.bind(Int64(0))
     }
 
-    /// Rewrites the rows of these chains from their legs (a chain with no legs left loses its
-    /// row), at the head's rowid: a row kept at a negative rowid moves there once its head is
-    /// loaded.
-    ///
-    /// One row at a time: a statement that writes many rows gets a statement journal, into
-    /// which SQLite copies every page it changes (a set-based rewrite per file wrote 750 MB of
-    /// page images during a 7-day load). A single-row write or delete needs none.
-    ///
-    /// Each row is computed from one read of the chain's legs (`JourneyRow`), which costs half
-    /// of `aggregate` with its correlated subquery; `JourneyStoreTests` checks that both give
-    /// the same rows.
+    /// Rewrites the rows of these chains from their legs (`JourneyRefresh`), with statements
+    /// prepared for this call only: for a caller that refreshes once.
     public static func refresh(_ db: Database, chainIds: Set<String>) throws {
         guard !chainIds.isEmpty else { return }
-        let read = try BoundStatement(db, """
+        try JourneyRefresh(db).run(chainIds)
+    }
+
+    /// Below every rowid of `journeys` and below 0.
+    static func nextHeadlessPlace(_ db: Database) throws -> Int64 {
+        let lowest = try Int64.fetchOne(db, sql: "SELECT rowid FROM journeys ORDER BY rowid LIMIT 1") ?? 0
+        return min(lowest, 0) - 1
+    }
+}
+
+/// Rewrites the rows of chains from their legs (a chain with no legs left loses its row), at
+/// the head's rowid: a row kept at a negative rowid moves there once its head is loaded. Its
+/// statements are prepared once: the load refreshes after every file, the chain stage after
+/// every step.
+///
+/// One row at a time: a statement that writes many rows gets a statement journal, into which
+/// SQLite copies every page it changes (a set-based rewrite per file wrote 750 MB of page
+/// images during a 7-day load). A single-row write or delete needs none.
+///
+/// Each row is computed from one read of the chain's legs (`JourneyRow`), which costs half of
+/// `JourneyStore.aggregate` with its correlated subquery; `JourneyStoreTests` checks that both
+/// give the same rows.
+final class JourneyRefresh {
+    private let db: Database
+    private let read: BoundStatement
+    private let findHead: BoundStatement
+    private let findHeadless: BoundStatement
+    private let update: BoundStatement
+    private let insert: BoundStatement
+    private let remove: BoundStatement
+
+    init(_ db: Database) throws {
+        self.db = db
+        read = try BoundStatement(db, """
             SELECT c.rowid, c.contact_id = ?1, c.initiation_ts, c.disconnect_ts, CASE WHEN c.enqueue_ts IS NOT NULL THEN c.queue_name END,
                    c.connected_to_agent_ts IS NOT NULL, c.initiation_method, c.missing_parent OR c.missing_next OR c.in_cycle
-            FROM contacts c WHERE \(legs("c", ofChain: "?1"))
+            FROM contacts c WHERE \(JourneyStore.legs("c", ofChain: "?1"))
             """)
-        let findHead = try BoundStatement(db, "SELECT rowid FROM contacts WHERE contact_id = ?")
-        let findHeadless = try BoundStatement(db, "SELECT rowid FROM journeys WHERE chain_id = ? AND rowid < 0")
-        let update = try BoundStatement(db, update)
-        let insert = try BoundStatement(db, insert)
-        let remove = try BoundStatement(db, "DELETE FROM journeys WHERE rowid = ?")
-        func removeRow(at place: Int64) throws {
-            remove.bind(place)
-            try remove.run()
-        }
+        findHead = try BoundStatement(db, "SELECT rowid FROM contacts WHERE contact_id = ?")
+        findHeadless = try BoundStatement(db, "SELECT rowid FROM journeys WHERE chain_id = ? AND rowid < 0")
+        update = try BoundStatement(db, JourneyStore.update)
+        insert = try BoundStatement(db, JourneyStore.insert)
+        remove = try BoundStatement(db, "DELETE FROM journeys WHERE rowid = ?")
+    }
+
+    func run(_ chainIds: Set<String>) throws {
         for chainId in chainIds.sorted() {
             read.bind(chainId)
             var row = JourneyRow(chainId: chainId)
@@ -107,7 +130,7 @@ public enum JourneyStore {
                 for place in [head, headless].compactMap({ $0 }) { try removeRow(at: place) }
                 continue
             }
-            let place = try head ?? headless ?? nextHeadlessPlace(db)
+            let place = try head ?? headless ?? JourneyStore.nextHeadlessPlace(db)
             row.bind(at: place, to: update)
             try update.run()
             if update.changes == 0 {
@@ -118,10 +141,9 @@ public enum JourneyStore {
         }
     }
 
-    /// Below every rowid of `journeys` and below 0.
-    private static func nextHeadlessPlace(_ db: Database) throws -> Int64 {
-        let lowest = try Int64.fetchOne(db, sql: "SELECT rowid FROM journeys ORDER BY rowid LIMIT 1") ?? 0
-        return min(lowest, 0) - 1
+    private func removeRow(at place: Int64) throws {
+        remove.bind(place)
+        try remove.run()
     }
 }
 
@@ -160,7 +182,7 @@ struct JourneyRow {
     }
 
     /// `LIKE 'CALLBACK%'`.
-    static func startsWithCallback(_ text: [UInt8]) -> Bool {
+    static func startsWithCallback(_ text: some Collection<UInt8>) -> Bool {
         let prefix = "callback".utf8
         guard text.count >= prefix.count else { return false }
         return zip(text, prefix).allSatisfy { byte, letter in ((65...90).contains(byte) ? byte | 0x20 : byte) == letter }

@@ -89,6 +89,6 @@ struct Manifest {
         for contactId in touched {
             staleChains.formUnion(try store.restoreNewestVersion(of: contactId))
         }
-        try JourneyStore.refresh(db, chainIds: staleChains)
+        try store.journeys.run(staleChains)
     }
 }
