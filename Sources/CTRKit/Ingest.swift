@@ -167,7 +167,7 @@ public final class Ingest {
         if let build {
             do {
                 let queue = try build.connect(busyTimeoutSeconds: options.busyTimeoutSeconds)
-                if var summary = try run(items, in: queue, at: build.path, aside: true, progress: progress, start: clock) {
+                if var summary = try run(items, in: queue, at: build.path, building: build, progress: progress, start: clock) {
                     try build.finish()
                     summary.seconds = (ContinuousClock.now - clock).seconds
                     return summary
@@ -191,20 +191,22 @@ public final class Ingest {
         try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let checkpointer = Checkpointer(databasePath: databasePath)
         defer { checkpointer.stop() }
-        var summary = try run(items, in: database, at: databasePath, aside: false, progress: progress, start: clock)!
+        var summary = try run(items, in: database, at: databasePath, building: nil, progress: progress, start: clock)!
         summary.seconds = (ContinuousClock.now - clock).seconds
         return summary
     }
 
-    /// Loads and chains `items` into the database at `path`; nil when a database built aside
-    /// met a failure that only a journal could undo.
-    private func run(_ items: [InputItem], in database: DatabaseQueue, at path: String, aside: Bool,
+    /// Loads and chains `items` into the database at `path` (the file of `build`, for a new
+    /// database built aside); nil when a database built aside met a failure that only a journal
+    /// could undo.
+    private func run(_ items: [InputItem], in database: DatabaseQueue, at path: String, building build: AsideBuild?,
                      progress: ((IngestProgress) -> Void)?, start: ContinuousClock.Instant) throws -> IngestSummary? {
         let redactor = try database.write { db in try RedactionPolicy.redactor(for: db, options: options) }
         return try database.writeWithoutTransaction { db in
-            let run = try Run(db: db, databasePath: path, aside: aside, items: items, options: options, redactor: redactor,
+            let run = try Run(db: db, databasePath: path, aside: build != nil, items: items, options: options, redactor: redactor,
                               logger: logger, progress: progress, start: start)
             try run.loadAll()
+            if let build, !run.needsJournal { try build.loaded(db) }
             try run.resolveChains()
             return run.needsJournal ? nil : run.summary
         }

@@ -24,6 +24,8 @@ final class AsideBuild {
     /// Holds the lock for the whole build.
     private let lock: Int32
     private var queue: DatabaseQueue?
+    /// The indexes still to build (`connect`, `loaded`, `finish`).
+    private var deferred: DeferredIndexes?
 
     private init(target: String, path: String, lock: Int32) {
         self.target = target
@@ -99,19 +101,29 @@ final class AsideBuild {
         return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino
     }
 
-    /// The connection to the file being built: schema created, no journal.
+    /// The connection to the file being built: schema created without the indexes that wait
+    /// for the rows (`DeferredIndexes`), no journal.
     func connect(busyTimeoutSeconds: Double) throws -> DatabaseQueue {
         let queue = try DatabaseQueue(path: path, configuration: Schema.writerConfiguration(busyTimeoutSeconds: busyTimeoutSeconds, journal: false))
         self.queue = queue
         try Schema.migrate(queue)
+        deferred = try queue.writeWithoutTransaction { try DeferredIndexes(dropping: $0) }
         return queue
     }
 
-    /// The build is complete: the file becomes a WAL database as every other, reaches the disk,
-    /// and takes the database's path.
+    /// The load is done: the indexes the chain stage reads are built (inside the run's transaction).
+    func loaded(_ db: Database) throws {
+        try deferred?.create(DeferredIndexes.links, in: db)
+    }
+
+    /// The build is complete: its last indexes are built, the file becomes a WAL database as
+    /// every other, reaches the disk, and takes the database's path.
     func finish() throws {
         if let queue {
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try queue.writeWithoutTransaction { db in
+                try deferred?.create(in: db)
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
             try queue.close()
             self.queue = nil
         }

@@ -1,0 +1,41 @@
+import GRDB
+
+/// The indexes a new database built aside (`AsideBuild`) is loaded without: each is built
+/// once its rows are in, by one `CREATE INDEX` (a sort, then its pages written in order),
+/// instead of by an insert into it for every row.
+///
+/// Only indexes that the load does not read can wait:
+/// - **`links`**, on `previous_contact_id` and `next_contact_id`, keyed by random ids: only the
+///   chain stage's closure over the links reads them, so they are built when the load is done,
+///   before the chain stage;
+/// - **`forReaders`**, on the timestamps that reports and `--day` filter on: nothing in a run
+///   reads them, so they are built when the build is complete, before it takes its path.
+///
+/// Each is created again from its own definition, as the schema wrote it, so the finished
+/// database has the indexes of one loaded in place (`AsideBuildTests`).
+struct DeferredIndexes {
+    static let links = ["contacts_previous", "contacts_next"]
+    static let forReaders = ["contacts_disconnect", "contacts_initiation", "contacts_enqueue", "contacts_connected_to_agent",
+                             "journeys_first_initiation"]
+
+    /// The definitions of the indexes dropped and not created again yet, by name.
+    private var waiting: [String: String] = [:]
+
+    /// Drops every deferred index of a new database, keeping its definition.
+    init(dropping db: Database) throws {
+        for name in Self.links + Self.forReaders {
+            guard let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
+                                                       arguments: [name]) else { continue }
+            waiting[name] = definition
+            try db.execute(sql: "DROP INDEX \(name)")
+        }
+    }
+
+    /// Creates the indexes among `names` still waiting (all of them when nil).
+    mutating func create(_ names: [String]? = nil, in db: Database) throws {
+        for name in (names ?? Self.links + Self.forReaders) {
+            guard let definition = waiting.removeValue(forKey: name) else { continue }
+            try db.execute(sql: definition)
+        }
+    }
+}
