@@ -159,6 +159,15 @@ final class BoundStatement {
         }
     }
 
+    /// Runs the statement; returns the first row's first value as an integer (nil for null), if any.
+    func firstInt() throws -> Int64? {
+        var value: Int64?
+        try forEachRow { row in
+            if value == nil { value = row.int(0) }
+        }
+        return value
+    }
+
     private func error(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
     }

@@ -17,13 +17,14 @@ struct DeferredIndexes {
     static let links = ["contacts_previous", "contacts_next"]
     static let forReaders = ["contacts_disconnect", "contacts_initiation", "contacts_enqueue", "contacts_connected_to_agent",
                              "journeys_first_initiation"]
+    static let all = links + forReaders
 
     /// The definitions of the indexes dropped and not created again yet, by name.
     private var waiting: [String: String] = [:]
 
     /// Drops every deferred index of a new database, keeping its definition.
     init(dropping db: Database) throws {
-        for name in Self.links + Self.forReaders {
+        for name in Self.all {
             guard let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?",
                                                        arguments: [name]) else { continue }
             waiting[name] = definition
@@ -33,7 +34,7 @@ struct DeferredIndexes {
 
     /// Creates the indexes among `names` still waiting (all of them when nil).
     mutating func create(_ names: [String]? = nil, in db: Database) throws {
-        for name in (names ?? Self.links + Self.forReaders) {
+        for name in names ?? Self.all {
             guard let definition = waiting.removeValue(forKey: name) else { continue }
             try db.execute(sql: definition)
         }

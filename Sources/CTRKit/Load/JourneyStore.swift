@@ -64,13 +64,6 @@ public enum JourneyStore {
         statement.bind(Int64(0))
     }
 
-    /// Rewrites the rows of these chains from their legs (`JourneyRefresh`), with statements
-    /// prepared for this call only: for a caller that refreshes once.
-    public static func refresh(_ db: Database, chainIds: Set<String>) throws {
-        guard !chainIds.isEmpty else { return }
-        try JourneyRefresh(db).run(chainIds)
-    }
-
     /// Below every rowid of `journeys` and below 0.
     static func nextHeadlessPlace(_ db: Database) throws -> Int64 {
         let lowest = try Int64.fetchOne(db, sql: "SELECT rowid FROM journeys ORDER BY rowid LIMIT 1") ?? 0
@@ -119,12 +112,12 @@ final class JourneyRefresh {
             var row = JourneyRow(chainId: chainId)
             try read.forEachRow { leg in row.add(leg) }
             findHeadless.bind(chainId)
-            let headless = try findHeadless.firstRowTexts(columns: 1)?[0].flatMap { Int64($0) }
+            let headless = try findHeadless.firstInt()
             var head = row.head
             if head == nil {
                 // The leg that bears the chain's id may be another chain's (or none)
                 findHead.bind(chainId)
-                head = try findHead.firstRowTexts(columns: 1)?[0].flatMap { Int64($0) }
+                head = try findHead.firstInt()
             }
             guard row.legs > 0 else {
                 for place in [head, headless].compactMap({ $0 }) { try removeRow(at: place) }

@@ -104,14 +104,14 @@ import TestSupport
         // (journeys is a table the chain stage keeps: a hand edit of contacts refreshes it as the chain stage would)
         try queue.write { db in
             try db.execute(sql: "UPDATE contacts SET disconnect_ts = '2024-03-06T09:00:00Z', initiation_ts = '2024-03-06T08:00:00Z' WHERE contact_id = 'leg-00003'")
-            try JourneyStore.refresh(db, chainIds: ["leg-00003"])
+            try JourneyRefresh(db).run(["leg-00003"])
         }
         let first = try lake.export(databasePath: path, catalog: Self.catalog)
         #expect(first.full && first.written["legs"] == 2)
 
         try queue.write { db in
             try db.execute(sql: "DELETE FROM contacts WHERE contact_id = 'leg-00003'")
-            try JourneyStore.refresh(db, chainIds: ["leg-00003"])
+            try JourneyRefresh(db).run(["leg-00003"])
         }
         let second = try lake.export(databasePath: path, catalog: Self.catalog)
         #expect(!second.full)
