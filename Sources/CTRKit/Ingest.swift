@@ -396,6 +396,7 @@ public final class Ingest {
 
         private func commitBatch() throws {
             guard db.isInsideTransaction else { return }
+            try store.settle()
             try db.commit()
             for file in batch {
                 summary.absorb(file.result)

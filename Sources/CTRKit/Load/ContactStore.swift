@@ -13,8 +13,9 @@ public enum LoadOutcome: Equatable, Sendable {
 /// rejects. Statements are prepared once per run and reused.
 ///
 /// A file's records go through a `FileLoad`: `beginFile` starts one, `finish` writes what the
-/// file delivered and its manifest row. A file whose transaction is rolled back simply drops
-/// its `FileLoad`.
+/// file delivered and its manifest row. `settle` stores the raw text still being compressed,
+/// before the transaction commits. A file whose transaction is rolled back simply drops its
+/// `FileLoad`.
 public final class ContactStore {
     let db: Database
     private let blocks: RawBlockPacker
@@ -229,9 +230,14 @@ public final class ContactStore {
         try insertVersion.run()
     }
 
-    /// Stores the raw text of the file's versions (`FileLoad.finish`).
+    /// Seals the raw text of the file's versions (`FileLoad.finish`); `settle` stores the rest.
     fileprivate func finishBlocks() throws {
-        try blocks.finish()
+        try blocks.endFile()
+    }
+
+    /// Stores the raw text of the versions loaded so far: call it before the transaction commits.
+    public func settle() throws {
+        try blocks.settle()
     }
 
     /// Binds the row; chain columns are null (for the chain stage to fill) unless given (a

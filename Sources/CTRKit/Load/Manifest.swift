@@ -56,6 +56,9 @@ struct Manifest {
     /// withdrawn (its rejects, its deliveries, versions no other file delivered), and the
     /// contacts it touched fall back to their newest remaining version.
     func withdraw(path: String, previousHash: String, store: ContactStore) throws {
+        // The versions it removes and those it restores may be this transaction's: their text
+        // must be stored first, for the block to go with its last version and be read back.
+        try store.settle()
         try db.execute(sql: "DELETE FROM rejects WHERE source_file = ?", arguments: [path])
         try db.execute(sql: "DELETE FROM ingest_files WHERE path = ?", arguments: [path])
         let stillListed = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ingest_files WHERE content_hash = ?)", arguments: [previousHash]) ?? false

@@ -24,9 +24,11 @@ import TestSupport
     private func load(_ text: String, offset: Int64 = 0) throws -> LoadOutcome {
         let r = try record(text, offset: offset)
         return try queue.write { db in
-            let file = try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt)
+            let store = try ContactStore(db)
+            let file = try store.beginFile(path: "f.json", ingestedAt: ingestedAt)
             let outcome = try file.load(r)
             try file.finish(fileHash: String(format: "%016llx", offset), size: Int64(text.utf8.count), damage: nil)
+            try store.settle()
             return outcome
         }
     }
@@ -35,11 +37,13 @@ import TestSupport
         let text = ctr("a")
         let r0 = try record(text, offset: 0), r1 = try record(text, offset: 100)
         let outcomes = try queue.write { db -> [LoadOutcome] in
-            let file = try ContactStore(db).beginFile(path: "f.json", ingestedAt: ingestedAt)
+            let store = try ContactStore(db)
+            let file = try store.beginFile(path: "f.json", ingestedAt: ingestedAt)
             let outcomes = [try file.load(r0), try file.load(r1)]
             #expect(try Manifest(db).delivered(fileHash: "00000000000000aa") == false)
             try file.finish(fileHash: "00000000000000aa", size: 10, damage: nil)
             #expect(try Manifest(db).delivered(fileHash: "00000000000000aa"))
+            try store.settle()
             return outcomes
         }
         #expect(outcomes == [.newVersion(isCurrent: true), .repeatedVersion])
@@ -130,7 +134,9 @@ import TestSupport
             _ = try file.load(onlyHere)
             try file.finish(fileHash: "00000000000000aa", size: 1, damage: nil)
             try db.execute(sql: "DELETE FROM pending_chain")
+            // (the withdrawal settles the blocks itself: it removes and reads back versions)
             try Manifest(db).withdraw(path: "f.json", previousHash: "00000000000000aa", store: store)
+            try store.settle()
         }
         #expect(try rows(db, "SELECT contact_id, queue_name FROM contacts") == [["a", "Old"]])
         #expect(try rows(db, "SELECT contact_id, source_file FROM contact_versions") == [["a", "g.json"]])

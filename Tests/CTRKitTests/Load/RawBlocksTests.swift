@@ -118,6 +118,56 @@ import TestSupport
         #expect(try rows(folder.file("ctr.db"), "SELECT id, raw_size FROM raw_blocks ORDER BY id") == [["1", "4"], ["2", "4"]])
     }
 
+    /// As a load uses it: one packer over several transactions, each file only ended
+    /// (`endFile`) and the transaction settled before it commits. What a settled transaction
+    /// stored is there, a rolled-back one leaves no block (even those still being compressed
+    /// when it ended), and the next file's blocks follow the last one stored.
+    @Test func filesEndWithoutWaitingAndARollbackDropsWhatWasPending() throws {
+        let folder = try TemporaryFolder()
+        let queue = try Ingest.openDatabase(at: folder.file("ctr.db"))
+        var random = SplitMix64(seed: 11)
+        let big = (0..<3).map { _ in Self.text(length: 30_000, using: &random) }
+        struct Failure: Error {}
+        try queue.writeWithoutTransaction { db in
+            let packer = try RawBlockPacker(db)
+            var places: [(text: String, block: Int64, offset: Int64, length: Int64)] = []
+            try db.inTransaction {
+                for text in big + ["small"] {
+                    try packer.begin()
+                    let place = try packer.append(text)
+                    places.append((text, place.block, place.offset, place.length))
+                    try packer.endFile()
+                }
+                try packer.settle()
+                return .commit
+            }
+            #expect(throws: Failure.self) {
+                try db.inTransaction {
+                    for text in big {
+                        try packer.begin()
+                        _ = try packer.append(text)
+                        try packer.endFile()
+                    }
+                    throw Failure()
+                }
+            }
+            try db.inTransaction {
+                try packer.begin()
+                let place = try packer.append("after")
+                places.append(("after", place.block, place.offset, place.length))
+                try packer.endFile()
+                try packer.settle()
+                return .commit
+            }
+            #expect(places.map(\.block) == [1, 2, 3, 4, 5])
+            for place in places {
+                let back = try String.fetchOne(db, sql: Self.extract, arguments: [place.block, place.offset, place.length])
+                #expect(back == place.text)
+            }
+        }
+        #expect(try rows(folder.file("ctr.db"), "SELECT COUNT(*), MAX(id) FROM raw_blocks") == [["5", "5"]])
+    }
+
     /// On a generated export, blocks keep the raw text at under a fifth of its size (one zlib
     /// stream per record left it at 41%), and every version's raw JSON names its contact.
     @Test func aDaysRawTextIsCompressedInBlocks() throws {
