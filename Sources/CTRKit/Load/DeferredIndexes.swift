@@ -34,9 +34,12 @@ struct DeferredIndexes {
 
     /// Creates the indexes among `names` still waiting (all of them when nil).
     mutating func create(_ names: [String]? = nil, in db: Database) throws {
-        for name in names ?? Self.all {
-            guard let definition = waiting.removeValue(forKey: name) else { continue }
-            try db.execute(sql: definition)
+        let definitions = (names ?? Self.all).compactMap { waiting.removeValue(forKey: $0) }
+        guard !definitions.isEmpty else { return }
+        // The load's page cache is full by now: with a small sorter beside it, the 90-day first
+        // load peaks at what its load takes.
+        try Schema.withBoundedSorter(db, bytes: 8 << 20) {
+            for definition in definitions { try db.execute(sql: definition) }
         }
     }
 }

@@ -28,28 +28,39 @@ public enum Schema {
             try db.inTransaction(.immediate) {
                 let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 guard current < target else { return .commit }
-                // An upgrade copies tables and builds indexes. SQLite's sorter may take as much
-                // memory as the page cache, besides it: with the loader's 128 MB, version 7's
-                // upgrade of a 90-day database peaked at 296 MB. 32 MB keeps it well under
-                // SPEC section 7's 256 MB.
-                let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-                try db.execute(sql: "PRAGMA cache_size = -32768")
-                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-                if current < 1 { try createVersion1(db) }
-                if current == 1, target >= 2 { try upgradeToVersion2(db) }
-                if current < 3, target >= 3 { try SchemaV3.upgrade(db) }
-                if current < 4, target >= 4 { try SchemaV4.upgrade(db) }
-                // Version 5: no index on initial_contact_id. No query looks a leg up by it (chains
-                // are found through previous and next links), and it is keyed by random ids: at
-                // 27 days of history a night rewrote 620 of its pages.
-                if current < 5, target >= 5 { try db.execute(sql: "DROP INDEX IF EXISTS contacts_initial") }
-                if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
-                if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
-                if current < 8, target >= 8 { try SchemaV8.upgrade(db) }
+                // An upgrade copies tables and builds indexes.
+                try withBoundedSorter(db) { try upgrade(db, from: current, to: target) }
                 try db.execute(sql: "PRAGMA user_version = \(target)")
                 return .commit
             }
         }
+    }
+
+    /// Runs `body`, which sorts (builds indexes, copies tables), with a page cache of `bytes`.
+    /// SQLite's sorter holds as much in memory as the page cache may, besides it, and spills to
+    /// a temporary file past that: with the loader's 128 MB, version 7's upgrade of a 90-day
+    /// database peaked at 296 MB, and with 140 MB the 90-day first load's deferred indexes
+    /// (`DeferredIndexes`) at 283 MB: at 239 MB with 32 MB, and with 8 MB at 212 MB, during its
+    /// load, which the sort no longer passes.
+    static func withBoundedSorter(_ db: Database, bytes: Int = 32 << 20, _ body: () throws -> Void) throws {
+        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -\(bytes >> 10)")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+        try body()
+    }
+
+    private static func upgrade(_ db: Database, from current: Int, to target: Int) throws {
+        if current < 1 { try createVersion1(db) }
+        if current == 1, target >= 2 { try upgradeToVersion2(db) }
+        if current < 3, target >= 3 { try SchemaV3.upgrade(db) }
+        if current < 4, target >= 4 { try SchemaV4.upgrade(db) }
+        // Version 5: no index on initial_contact_id. No query looks a leg up by it (chains
+        // are found through previous and next links), and it is keyed by random ids: at
+        // 27 days of history a night rewrote 620 of its pages.
+        if current < 5, target >= 5 { try db.execute(sql: "DROP INDEX IF EXISTS contacts_initial") }
+        if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
+        if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
+        if current < 8, target >= 8 { try SchemaV8.upgrade(db) }
     }
 
     /// Version 2 (SPEC section 4 as corrected): outcomes gained `callback_retry`, and a leg with
