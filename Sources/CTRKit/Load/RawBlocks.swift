@@ -22,18 +22,19 @@ final class RawBlockPacker {
     private let worker = BlockCompressor()
     private var current: [UInt8] = []
     private var currentId: Int64 = 0
-    /// Blocks were sealed in the open transaction and may not all be stored yet; its end is watched.
-    private var unsettled = false
+    /// The open transaction's end is watched (`seal`): a rollback drops what is still pending, a
+    /// commit must find nothing pending.
+    private var watchingTransaction = false
 
     init(_ db: Database) throws {
         self.db = db
         insert = try BoundStatement(db, "INSERT INTO raw_blocks (id, raw_size, raw) VALUES (?, ?, ?)")
     }
 
-    /// Starts a file's blocks after the last one stored, or after the open transaction's.
+    /// Starts a file's blocks after the last one stored, or after those still being compressed.
     func begin() throws {
         current.removeAll(keepingCapacity: true)
-        if !unsettled {
+        if worker.isIdle {
             currentId = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM raw_blocks") ?? 1
         }
     }
@@ -60,7 +61,6 @@ final class RawBlockPacker {
     /// Stores every block sealed so far, once compressed: before the transaction commits.
     func settle() throws {
         try store(worker.takeFinished(waiting: true))
-        unsettled = false
     }
 
     /// Ends the file and stores its blocks (`endFile`, then `settle`).
@@ -70,14 +70,14 @@ final class RawBlockPacker {
     }
 
     private func seal() throws {
-        if !unsettled {
-            unsettled = true
-            // A rollback drops what is still pending; a commit must find nothing pending.
-            db.afterNextTransaction(onCommit: { [worker] _ in
-                precondition(worker.isIdle, "raw_blocks: a transaction committed before its raw text was stored (RawBlockPacker.settle)")
+        if !watchingTransaction {
+            watchingTransaction = true
+            db.afterNextTransaction(onCommit: { [weak self] _ in
+                precondition(self?.worker.isIdle ?? true, "raw_blocks: a transaction committed before its raw text was stored (RawBlockPacker.settle)")
+                self?.watchingTransaction = false
             }, onRollback: { [weak self] _ in
                 _ = self?.worker.takeFinished(waiting: true)
-                self?.unsettled = false
+                self?.watchingTransaction = false
             })
         }
         worker.compress(current, id: currentId)
