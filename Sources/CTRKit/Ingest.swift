@@ -206,7 +206,6 @@ public final class Ingest {
             let run = try Run(db: db, databasePath: path, aside: build != nil, items: items, options: options, redactor: redactor,
                               logger: logger, progress: progress, start: start)
             try run.loadAll()
-            if let build, !run.needsJournal { try build.loaded(db) }
             try run.resolveChains()
             return run.needsJournal ? nil : run.summary
         }

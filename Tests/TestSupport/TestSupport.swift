@@ -86,19 +86,23 @@ public func rows(_ db: String, _ sql: String) throws -> [[String]] {
     }
 }
 
-/// What `named_legs` and `awaited_legs` (schema version 8) lack against their definitions
-/// (each count must be 0): stored legs named by a stored leg and not marked, and ids named by a
-/// stored leg that no stored leg has and that are not awaited.
-public func namedLegsMissing(_ db: String) throws -> [[String]] {
+/// How far `leg_links` and `awaited_links` (schema version 9) are from their definition (each
+/// count must be 0): links of a stored leg to a stored leg missing from `leg_links`, rows of
+/// `leg_links` that no link defines, and the same for the names no stored leg has.
+public func linksAgainstDefinition(_ db: String) throws -> [[String]] {
     try rows(db, """
-        SELECT (SELECT COUNT(*) FROM contacts c
-                WHERE (EXISTS (SELECT 1 FROM contacts n WHERE n.previous_contact_id = c.contact_id)
-                       OR EXISTS (SELECT 1 FROM contacts n WHERE n.next_contact_id = c.contact_id))
-                  AND c.rowid NOT IN (SELECT leg_id FROM named_legs)),
-               (SELECT COUNT(*) FROM (SELECT previous_contact_id AS id FROM contacts WHERE previous_contact_id IS NOT NULL
-                                      UNION SELECT next_contact_id FROM contacts WHERE next_contact_id IS NOT NULL) x
-                WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.contact_id = x.id)
-                  AND x.id NOT IN (SELECT contact_id FROM awaited_legs))
+        WITH expected(leg_id, namer_id, kind) AS (
+            SELECT p.rowid, n.rowid, 0 FROM contacts n JOIN contacts p ON p.contact_id = n.previous_contact_id
+            UNION ALL SELECT p.rowid, n.rowid, 1 FROM contacts n JOIN contacts p ON p.contact_id = n.next_contact_id),
+        awaited(contact_id, namer_id, kind) AS (
+            SELECT n.previous_contact_id, n.rowid, 0 FROM contacts n
+            WHERE n.previous_contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contacts p WHERE p.contact_id = n.previous_contact_id)
+            UNION ALL SELECT n.next_contact_id, n.rowid, 1 FROM contacts n
+            WHERE n.next_contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contacts p WHERE p.contact_id = n.next_contact_id))
+        SELECT (SELECT COUNT(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM leg_links)),
+               (SELECT COUNT(*) FROM (SELECT * FROM leg_links EXCEPT SELECT * FROM expected)),
+               (SELECT COUNT(*) FROM (SELECT * FROM awaited EXCEPT SELECT * FROM awaited_links)),
+               (SELECT COUNT(*) FROM (SELECT * FROM awaited_links EXCEPT SELECT * FROM awaited))
         """)
 }
 

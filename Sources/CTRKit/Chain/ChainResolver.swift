@@ -59,7 +59,6 @@ public enum ChainResolver {
             UPDATE contacts SET chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
             WHERE rowid = ?7
             """)
-        let names = try NamedLegs(db)
         let journeys = try JourneyRefresh(db)
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
@@ -72,8 +71,9 @@ public enum ChainResolver {
                     SELECT id FROM chain_seeds
                     UNION SELECT c.previous_contact_id FROM linked JOIN contacts c ON c.contact_id = linked.id WHERE c.previous_contact_id IS NOT NULL
                     UNION SELECT c.next_contact_id FROM linked JOIN contacts c ON c.contact_id = linked.id WHERE c.next_contact_id IS NOT NULL
-                    UNION SELECT c.contact_id FROM linked JOIN contacts c ON c.previous_contact_id = linked.id
-                    UNION SELECT c.contact_id FROM linked JOIN contacts c ON c.next_contact_id = linked.id
+                    UNION SELECT n.contact_id FROM linked JOIN contacts c ON c.contact_id = linked.id
+                        JOIN leg_links l ON l.leg_id = c.rowid JOIN contacts n ON n.rowid = l.namer_id
+                    UNION SELECT n.contact_id FROM linked JOIN awaited_links a ON a.contact_id = linked.id JOIN contacts n ON n.rowid = a.namer_id
                 )
                 SELECT id FROM linked
                 """)
@@ -83,16 +83,12 @@ public enum ChainResolver {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.contact_id, c.previous_contact_id, c.next_contact_id, c.initial_contact_id, c.initiation_method,
                        c.enqueue_ts IS NOT NULL, c.connected_to_agent_ts IS NOT NULL, c.transfer_completed_ts IS NOT NULL,
-                       c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle, c.rowid,
-                       EXISTS (SELECT 1 FROM named_legs WHERE leg_id = c.rowid), EXISTS (SELECT 1 FROM awaited_legs WHERE contact_id = c.contact_id)
+                       c.chain_id, c.chain_depth, c.outcome, c.missing_parent, c.missing_next, c.in_cycle, c.rowid
                 FROM chain_group g JOIN contacts c ON c.contact_id = g.id
                 """)
-            var markedNamed: Set<String> = [], awaited: Set<String> = []
             while let row = try rows.next() {
                 let id: String = row[0]
                 rowids[id] = row[14]
-                if row[15] { markedNamed.insert(id) }
-                if row[16] { awaited.insert(id) }
                 legs[id] = Leg(id: id, previous: row[1], next: row[2], initial: row[3], method: row[4], queued: row[5], answered: row[6],
                                transferCompleted: row[7])
                 if let chainId: String = row[8] {
@@ -112,7 +108,6 @@ public enum ChainResolver {
                 if let old = current[id]?.chainId { touchedChains.insert(old) }
             }
             try journeys.run(touchedChains)
-            try names.keep(legs: legs, rowids: rowids, markedNamed: markedNamed, awaited: awaited)
             try db.execute(sql: "DELETE FROM pending_chain WHERE contact_id IN (SELECT id FROM chain_group)")
             examined += legs.count
         }
@@ -210,47 +205,6 @@ public enum ChainResolver {
         if !nextLegs.isEmpty || leg.transferCompleted { return .transfer }
         if leg.next != nil { return .unresolved }
         return .abandoned
-    }
-}
-
-/// Keeps `named_legs` and `awaited_legs` (`SchemaV8`) for a group the chain stage resolved: the
-/// group holds every stored leg that names one of its legs, so it knows which of its legs are
-/// named and which of the names its legs give are missing. Writes only what changed.
-struct NamedLegs {
-    private let mark: BoundStatement
-    private let unmark: BoundStatement
-    private let expect: BoundStatement
-    private let arrived: BoundStatement
-
-    init(_ db: Database) throws {
-        mark = try BoundStatement(db, "INSERT OR IGNORE INTO named_legs (leg_id) VALUES (?)")
-        unmark = try BoundStatement(db, "DELETE FROM named_legs WHERE leg_id = ?")
-        expect = try BoundStatement(db, "INSERT OR IGNORE INTO awaited_legs (contact_id) VALUES (?)")
-        arrived = try BoundStatement(db, "DELETE FROM awaited_legs WHERE contact_id = ?")
-    }
-
-    func keep(legs: [String: ChainResolver.Leg], rowids: [String: Int64], markedNamed: Set<String>, awaited: Set<String>) throws {
-        var named: Set<String> = []
-        for leg in legs.values {
-            if let previous = leg.previous { named.insert(previous) }
-            if let next = leg.next { named.insert(next) }
-        }
-        for id in legs.keys {
-            let isNamed = named.contains(id)
-            if isNamed != markedNamed.contains(id) {
-                let statement = isNamed ? mark : unmark
-                statement.bind(rowids[id]!)
-                try statement.run()
-            }
-            if awaited.contains(id) {
-                arrived.bind(id)
-                try arrived.run()
-            }
-        }
-        for name in named where legs[name] == nil {
-            expect.bind(name)
-            try expect.run()
-        }
     }
 }
 

@@ -111,11 +111,6 @@ final class AsideBuild {
         return queue
     }
 
-    /// The load is done: the indexes the chain stage reads are built (inside the run's transaction).
-    func loaded(_ db: Database) throws {
-        try deferred?.create(DeferredIndexes.links, in: db)
-    }
-
     /// The build is complete: its last indexes are built, the file becomes a WAL database as
     /// every other, reaches the disk, and takes the database's path.
     func finish() throws {

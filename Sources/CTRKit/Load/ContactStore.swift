@@ -22,7 +22,7 @@ public final class ContactStore {
     private let probe: BoundStatement
     private let countVersion: BoundStatement
     private let insertVersion: BoundStatement
-    private let upsertContact: BoundStatement
+    private let insertContact: BoundStatement
     private let replaceContact: BoundStatement
     /// A new version of a stored leg: `UPDATE`s by rowid, one for each set of indexed columns
     /// whose value changes (`IndexedColumns`), prepared when first needed.
@@ -43,12 +43,12 @@ public final class ContactStore {
         self.db = db
         // The leg's key and the stored version's links and resolved chain (none for a placeholder's,
         // which the chain stage rewrites with its journey anyway), whether a loaded leg names this
-        // one (1/0, `SchemaV8`), and the legs of the journey that bears its id.
+        // one (1/0, `SchemaV9`), and the legs of the journey that bears its id.
         // Then the stored values of the indexed columns, in `IndexedColumns.all`'s order.
         probe = try BoundStatement(db, """
             SELECT c.rowid, c.previous_contact_id, c.next_contact_id, c.initial_contact_id,
                    CASE WHEN c.chain_depth IS NOT NULL THEN c.chain_id END,
-                   \(SchemaV8.isNamed(rowid: "c.rowid")),
+                   \(SchemaV9.isNamed(rowid: "c.rowid")),
                    COALESCE((SELECT legs FROM journeys WHERE rowid = c.rowid), (SELECT legs FROM journeys WHERE chain_id = ?1 AND rowid < 0)),
                    \(IndexedColumns.all.map { "c.\($0.name)" }.joined(separator: ", "))
             FROM (SELECT 1) LEFT JOIN contacts c ON c.contact_id = ?1
@@ -61,14 +61,17 @@ public final class ContactStore {
             """)
         let columns = Schema.recordColumns
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let values = "INTO contacts (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
+        // A leg the probe did not find is new: a plain INSERT. OR FAIL, here and in the updates of
+        // stored legs: a statement that fires a trigger which writes (`SchemaV9`'s links) and may
+        // abort halfway is given a statement journal, and an upsert always may: it copied the
+        // pages each statement changed to a temporary file, 118k writes in a night into 3 days.
+        // FAIL keeps what the statement changed before an error, and an error fails the file,
+        // whose batch is rolled back whole.
+        insertContact = try BoundStatement(db, "INSERT OR FAIL " + values)
+        // A withdrawal makes a stored leg's newest version current again (few legs).
         let updates = columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let insert = "INSERT INTO contacts (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT (contact_id) DO UPDATE SET \(updates)"
-        // Newest wins: greater LastUpdateTimestamp, then greater content hash; a missing timestamp loses.
-        upsertContact = try BoundStatement(db, insert + """
-             WHERE (COALESCE(excluded.last_update_ms, -9223372036854775808), excluded.content_hash)
-                 > (COALESCE(contacts.last_update_ms, -9223372036854775808), contacts.content_hash)
-            """)
-        replaceContact = try BoundStatement(db, insert)
+        replaceContact = try BoundStatement(db, "INSERT \(values) ON CONFLICT (contact_id) DO UPDATE SET \(updates)")
         markPending = try BoundStatement(db, "INSERT OR IGNORE INTO pending_chain (contact_id) VALUES (?)")
         conflictProbe = try BoundStatement(db, QualityCounters.conflictProbe)
         markConflict = try BoundStatement(db, QualityCounters.markConflict)
@@ -137,10 +140,10 @@ public final class ContactStore {
             isCurrent = update.changes == 1
             try noteConflict(record, hash: hash, legId: legId)
         } else {
-            bindContact(record, hash: hash, chain: chain ?? ChainResolver.placeholder(for: record), to: upsertContact)
-            try upsertContact.run()
-            isCurrent = upsertContact.changes == 1
-            legId = upsertContact.lastInsertedRowID
+            bindContact(record, hash: hash, chain: chain ?? ChainResolver.placeholder(for: record), to: insertContact)
+            try insertContact.run()
+            isCurrent = true
+            legId = insertContact.lastInsertedRowID
         }
         try insertVersion(record, hash: hash, legId: legId!, fileId: file.fileId)
         guard isCurrent else { return .newVersion(isCurrent: false) }
@@ -188,7 +191,8 @@ public final class ContactStore {
     private static let probeColumns = 7
 
     /// The update of a stored leg's row that sets every column but the indexed ones left out of
-    /// `changed`, if its version is newer (as `upsertContact`). Its parameters are numbered as
+    /// `changed`, if its version is newer: greater LastUpdateTimestamp, then greater content hash; a
+    /// missing timestamp loses. Its parameters are numbered as
     /// `bindContact` binds them, so the ones left out are simply not used; then the rowid.
     private func updateStatement(setting changed: IndexedColumns) throws -> BoundStatement {
         if let statement = updateContact[changed] { return statement }
@@ -197,7 +201,7 @@ public final class ContactStore {
         let sets = columns.indices.dropFirst().filter { !left.contains(columns[$0]) }.map { "\(columns[$0]) = ?\($0 + 1)" }
         let milliseconds = columns.firstIndex(of: "last_update_ms")! + 1, hash = columns.firstIndex(of: "content_hash")! + 1
         let statement = try BoundStatement(db, """
-            UPDATE contacts SET \(sets.joined(separator: ", "))
+            UPDATE OR FAIL contacts SET \(sets.joined(separator: ", "))
             WHERE rowid = ?\(columns.count + 1)
               AND (COALESCE(?\(milliseconds), -9223372036854775808), ?\(hash)) > (COALESCE(last_update_ms, -9223372036854775808), content_hash)
             """)
@@ -361,10 +365,11 @@ public final class FileLoad {
     }
 }
 
-/// The columns of `contacts` that an index holds (or its `WHERE` names), beside `contact_id`.
+/// The columns of `contacts` that an index holds (or its `WHERE` names), beside `contact_id`, or
+/// that a trigger watches (`UPDATE OF`: the links, `SchemaV9`).
 ///
 /// SQLite rewrites a row's entry in every index on a column an `UPDATE` sets, even to the same
-/// value. A new version of a stored leg sets only the indexed columns whose value changes: with
+/// value, and runs the triggers on it. A new version of a stored leg sets only the indexed columns whose value changes: with
 /// all of them set, a night at 27 days of history dirtied a page of `contacts_previous`,
 /// `contacts_next` and `contacts_chain` for most stored legs it updated, keyed by random ids.
 struct IndexedColumns: OptionSet, Hashable {

@@ -4,20 +4,15 @@ import GRDB
 /// once its rows are in, by one `CREATE INDEX` (a sort, then its pages written in order),
 /// instead of by an insert into it for every row.
 ///
-/// Only indexes that the load does not read can wait:
-/// - **`links`**, on `previous_contact_id` and `next_contact_id`, keyed by random ids: only the
-///   chain stage's closure over the links reads them, so they are built when the load is done,
-///   before the chain stage;
-/// - **`forReaders`**, on the timestamps that reports and `--day` filter on: nothing in a run
-///   reads them, so they are built when the build is complete, before it takes its path.
+/// Only indexes that nothing in a run reads can wait: those on the timestamps that reports and
+/// `--day` filter on. They are built when the build is complete, before it takes its path.
+/// (Until version 9, the indexes of the links waited too, for the chain stage.)
 ///
 /// Each is created again from its own definition, as the schema wrote it, so the finished
 /// database has the indexes of one loaded in place (`AsideBuildTests`).
 struct DeferredIndexes {
-    static let links = ["contacts_previous", "contacts_next"]
-    static let forReaders = ["contacts_disconnect", "contacts_initiation", "contacts_enqueue", "contacts_connected_to_agent",
-                             "journeys_first_initiation"]
-    static let all = links + forReaders
+    static let all = ["contacts_disconnect", "contacts_initiation", "contacts_enqueue", "contacts_connected_to_agent",
+                      "journeys_first_initiation"]
 
     /// The definitions of the indexes dropped and not created again yet, by name.
     private var waiting: [String: String] = [:]
@@ -32,9 +27,9 @@ struct DeferredIndexes {
         }
     }
 
-    /// Creates the indexes among `names` still waiting (all of them when nil).
-    mutating func create(_ names: [String]? = nil, in db: Database) throws {
-        let definitions = (names ?? Self.all).compactMap { waiting.removeValue(forKey: $0) }
+    /// Creates the indexes still waiting.
+    mutating func create(in db: Database) throws {
+        let definitions = Self.all.compactMap { waiting.removeValue(forKey: $0) }
         guard !definitions.isEmpty else { return }
         // The load's page cache is full by now: with a small sorter beside it, the 90-day first
         // load peaks at what its load takes.

@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 8
+    public static let version = 9
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -61,6 +61,7 @@ public enum Schema {
         if current < 6, target >= 6 { try SchemaV6.upgrade(db) }
         if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
         if current < 8, target >= 8 { try SchemaV8.upgrade(db) }
+        if current < 9, target >= 9 { try SchemaV9.upgrade(db) }
     }
 
     /// Version 2 (SPEC section 4 as corrected): outcomes gained `callback_retry`, and a leg with

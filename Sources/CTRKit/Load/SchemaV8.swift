@@ -19,6 +19,8 @@ import GRDB
 /// missing. Between a load and the chain stage a leg may be named and not yet marked: the leg
 /// that names it is then pending itself, and the stage resolves both together. An entry left
 /// behind (a leg withdrawn, a name dropped) only sends a leg to the chain stage once more.
+///
+/// Version 9 replaces both tables, and the link indexes, with links kept exact by triggers (`SchemaV9`).
 enum SchemaV8 {
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
@@ -40,11 +42,5 @@ enum SchemaV8 {
                 DELETE FROM named_legs WHERE leg_id = old.rowid;
             END;
             """)
-    }
-
-    /// SQL: 1 when the leg `contact_id` ?1 (at `rowid`, an SQL expression, NULL when it is not
-    /// stored) is named by a stored leg, as far as the two tables tell (see the type's comment).
-    static func isNamed(rowid: String) -> String {
-        "(EXISTS (SELECT 1 FROM named_legs WHERE leg_id = \(rowid)) OR EXISTS (SELECT 1 FROM awaited_legs WHERE contact_id = ?1))"
     }
 }

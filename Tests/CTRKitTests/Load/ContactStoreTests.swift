@@ -67,22 +67,28 @@ import TestSupport
         try load(ctr("a", previous: "p", enqueue: "2024-03-12T10:02:00Z", answered: true, lastUpdate: "2024-03-12T10:20:00Z"), offset: 400)
         #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:02:00Z'") == [["a"]])
         #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:00:00Z'") == [])
-        #expect(try found("contacts_previous", "previous_contact_id = 'p'") == [["a"]])
+        let awaited = "SELECT a.contact_id, c.contact_id, a.kind FROM awaited_links a JOIN contacts c ON c.rowid = a.namer_id"
+        #expect(try rows(db, awaited) == [["p", "a", "0"]])
         #expect(try found("contacts_connected_to_agent", "connected_to_agent_ts IS NOT NULL") == [["a"]])
         // An older version changes nothing; a newer one without the link drops its entry.
         try load(ctr("a", previous: "q", enqueue: "2024-03-12T10:03:00Z", lastUpdate: "2024-03-12T10:15:00Z"), offset: 800)
-        #expect(try found("contacts_previous", "previous_contact_id = 'q'") == [])
+        #expect(try rows(db, awaited) == [["p", "a", "0"]])
         try load(ctr("a", enqueue: "2024-03-12T10:02:00Z", lastUpdate: "2024-03-12T10:30:00Z"), offset: 1200)
-        #expect(try found("contacts_previous", "previous_contact_id IS NOT NULL") == [])
+        #expect(try rows(db, awaited) == [])
         #expect(try found("contacts_connected_to_agent", "connected_to_agent_ts IS NOT NULL") == [])
         #expect(try found("contacts_enqueue", "enqueue_ts = '2024-03-12T10:02:00Z'") == [["a"]])
         #expect(try rows(db, "SELECT last_update_ts, chain_id FROM contacts") == [["2024-03-12T10:30:00Z", "a"]])
         #expect(try rows(db, "PRAGMA integrity_check") == [["ok"]])
     }
 
-    @Test func indexedColumnsAreTheColumnsTheIndexesOfContactsName() throws {
-        let definitions = try rows(db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL")
-            .map { $0[0] }.joined(separator: "\n")
+    @Test func indexedColumnsAreTheColumnsTheIndexesOfContactsAndItsUpdateTriggersName() throws {
+        let indexes = try rows(db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contacts' AND sql IS NOT NULL")
+        // a trigger's UPDATE OF list, not its body
+        let triggers = try rows(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'contacts'").compactMap { row in
+            row[0].range(of: "UPDATE OF [a-z_, ]+ ON", options: .regularExpression).map { String(row[0][$0]) }
+        }
+        #expect(triggers.count == 1)
+        let definitions = (indexes.map { $0[0] } + triggers).joined(separator: "\n")
         let named = Schema.recordColumns.filter { column in
             definitions.range(of: "\\b\(column)\\b", options: .regularExpression) != nil
         }

@@ -126,7 +126,7 @@ import TestSupport
             let expected = try rows(db, recomputed)
             #expect(table == expected, "order \(order): \(zip(table, expected).filter { $0 != $1 }.prefix(3))")
             #expect(reference.map { $0 == table } ?? true, "order \(order)")
-            #expect(try namedLegsMissing(db) == [["0", "0"]], "order \(order)")
+            #expect(try linksAgainstDefinition(db) == [["0", "0", "0", "0"]], "order \(order)")
             reference = reference ?? table
         }
         let queuesSeen = try rows(folder.file("order0.db"), "SELECT queues FROM journeys WHERE queues LIKE '%,%'").count
@@ -138,33 +138,38 @@ import TestSupport
     }
 
     /// A leg with no links of its own that arrives after a leg naming it (in a later run) is not
-    /// a journey of its own: the load learns that it is named from `awaited_legs`, whether it
-    /// is named as the parent or as the next leg, and the chain stage then marks it in
-    /// `named_legs` (schema version 8). A withdrawn leg is awaited again.
+    /// a journey of its own: the load learns that it is named from `awaited_links`, whether it
+    /// is named as the parent or as the next leg, and its arrival moves the links to `leg_links`
+    /// (schema version 9). A withdrawn leg is awaited again.
     @Test func aLegNamedBeforeItArrivesGoesToTheChainStage() throws {
         let folder = try TemporaryFolder()
         let db = folder.file("ctr.db")
         _ = try folder.write("children.json", ctr("cb", method: "CALLBACK", previous: "p") + ctr("a", next: "t"))
         try ingest([folder.file("children.json")], into: db)
-        #expect(try rows(db, "SELECT contact_id FROM awaited_legs ORDER BY 1") == [["p"], ["t"]])
-        #expect(try rows(db, "SELECT COUNT(*) FROM named_legs") == [["0"]])
+        #expect(try rows(db, "SELECT a.contact_id, c.contact_id, a.kind FROM awaited_links a JOIN contacts c ON c.rowid = a.namer_id ORDER BY 1")
+            == [["p", "cb", "0"], ["t", "a", "1"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM leg_links") == [["0"]])
         #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'a'") == [["unresolved"]])
 
         _ = try folder.write("parents.json", ctr("p") + ctr("t", method: "CALLBACK"))
         try ingest([folder.file("children.json"), folder.file("parents.json")], into: db)
         #expect(try rows(db, "SELECT contact_id, outcome FROM contacts WHERE contact_id IN ('p', 'a') ORDER BY 1") == [["a", "callback"], ["p", "callback"]])
         #expect(try rows(db, "SELECT chain_id, legs FROM journeys WHERE chain_id = 'p'") == [["p", "2"]])
-        #expect(try rows(db, "SELECT COUNT(*) FROM awaited_legs") == [["0"]])
-        #expect(try rows(db, "SELECT c.contact_id FROM named_legs l JOIN contacts c ON c.rowid = l.leg_id ORDER BY 1") == [["p"], ["t"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM awaited_links") == [["0"]])
+        #expect(try rows(db, """
+            SELECT c.contact_id, n.contact_id, l.kind FROM leg_links l JOIN contacts c ON c.rowid = l.leg_id JOIN contacts n ON n.rowid = l.namer_id
+            ORDER BY 1
+            """) == [["p", "cb", "0"], ["t", "a", "1"]])
         #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
 
         // parents.json changes: p and t are withdrawn, and awaited again.
         _ = try folder.write("parents.json", ctr("other"))
         try ingest([folder.file("children.json"), folder.file("parents.json")], into: db)
-        #expect(try rows(db, "SELECT contact_id FROM awaited_legs ORDER BY 1") == [["p"], ["t"]])
-        #expect(try rows(db, "SELECT COUNT(*) FROM named_legs") == [["0"]])
+        #expect(try rows(db, "SELECT a.contact_id, c.contact_id, a.kind FROM awaited_links a JOIN contacts c ON c.rowid = a.namer_id ORDER BY 1")
+            == [["p", "cb", "0"], ["t", "a", "1"]])
+        #expect(try rows(db, "SELECT COUNT(*) FROM leg_links") == [["0"]])
         #expect(try rows(db, "SELECT outcome FROM contacts WHERE contact_id = 'a'") == [["unresolved"]])
-        #expect(try namedLegsMissing(db) == [["0", "0"]])
+        #expect(try linksAgainstDefinition(db) == [["0", "0", "0", "0"]])
         #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
     }
 
