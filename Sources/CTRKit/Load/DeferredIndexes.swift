@@ -5,14 +5,15 @@ import GRDB
 /// instead of by an insert into it for every row.
 ///
 /// Only indexes that nothing in a run reads can wait: those on the timestamps that reports and
-/// `--day` filter on. They are built when the build is complete, before it takes its path.
-/// (Until version 9, the indexes of the links waited too, for the chain stage.)
+/// `--day` filter on, and the one on `previous_contact_id`, by which the callback reports follow
+/// a request (the chain stage reads `leg_links` since version 9). They are built when the build
+/// is complete, before it takes its path.
 ///
 /// Each is created again from its own definition, as the schema wrote it, so the finished
 /// database has the indexes of one loaded in place (`AsideBuildTests`).
 struct DeferredIndexes {
     static let all = ["contacts_disconnect", "contacts_initiation", "contacts_enqueue", "contacts_connected_to_agent",
-                      "journeys_first_initiation"]
+                      "contacts_previous", "journeys_first_initiation"]
 
     /// The definitions of the indexes dropped and not created again yet, by name.
     private var waiting: [String: String] = [:]

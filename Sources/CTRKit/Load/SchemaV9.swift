@@ -1,12 +1,17 @@
 import GRDB
 
 /// Schema version 9: the links between legs are kept by the named leg's rowid (arrival order),
-/// in a table that triggers keep exact, instead of in two indexes keyed by random ids.
+/// in a table that triggers keep exact, instead of in the indexes of the links, keyed by random
+/// ids.
 ///
 /// `contacts_previous` and `contacts_next` held every linked leg at the random place of the id
-/// it names: the 28th night into 27 days of history rewrote 772 and 759 of their 780 and 766
+/// it names: the 28th night into 27 days of history rewrote 759 and 772 of their 766 and 780
 /// pages, against 91 and 89 at 3 days. A leg is mostly named by legs of the same journey,
 /// loaded soon after it, so entries keyed by its rowid go at the end of the table.
+/// `contacts_next` goes. `contacts_previous` stays for readers: the callback reports follow a
+/// request to its callback legs by it, as an analyst's `WHERE previous_contact_id = ?` does
+/// (without it the five one-day reports took 59 s at 3 days instead of 0.6 s); the load and the
+/// chain stage no longer read it, so a first load builds it at its end (`DeferredIndexes`).
 ///
 /// - `leg_links`: one row per link of a stored leg (`namer_id`) to a stored leg (`leg_id`),
 ///   `kind` 0 for `PreviousContactId`, 1 for `NextContactId`;
@@ -18,11 +23,7 @@ import GRDB
 /// leg's links, and the links to it, which await it again. So the load learns whether a leg is
 /// named (`isNamed`), and the chain stage finds the legs that name one (its closure joins
 /// `leg_links` and `awaited_links`). `named_legs` and `awaited_legs` (version 8), which the chain
-/// stage kept, and were only "as far as they tell", are gone with the indexes.
-///
-/// The 28th night into 27 days of history changes 8,679 pages instead of 10,213 (into 3 days
-/// 4,741 instead of 4,919), and took 2.20 s instead of 2.59 s (mean of 5 interleaved runs;
-/// 1.75 s instead of 1.81 s into 3 days).
+/// stage kept, and were only "as far as they tell", are gone.
 enum SchemaV9 {
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
@@ -48,7 +49,6 @@ enum SchemaV9 {
             UNION ALL SELECT n.next_contact_id, n.rowid, 1 FROM contacts n
             WHERE n.next_contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contacts p WHERE p.contact_id = n.next_contact_id)
             ORDER BY 1, 2, 3;
-            DROP INDEX contacts_previous;
             DROP INDEX contacts_next;
             DROP TABLE named_legs;
             DROP TABLE awaited_legs;

@@ -92,7 +92,7 @@ public struct ReportRunner {
     }
 
     private func run(_ sql: String, path: String, parameters: ReportParameters, in db: Database, to writer: RowWriter,
-                     explain: Bool = false) throws -> Int {
+                     explain: String = "") throws -> Int {
         guard let zone = TimeZone(identifier: parameters.timeZone) else { throw ReportError.badTimeZone(parameters.timeZone) }
         let bucketer = IntervalBucketer(interval: parameters.interval, timeZone: zone)
         let range = try parameters.range()
@@ -144,16 +144,25 @@ public struct ReportRunner {
     /// what the tests check to prove that a one-day report reads the day through an index.
     func queryPlan(_ report: ReportDefinition, parameters: ReportParameters, in db: Database) throws -> [String] {
         let writer = CollectingRows()
-        _ = try run(report.sql, path: report.path, parameters: parameters, in: db, to: writer, explain: true)
+        _ = try run(report.sql, path: report.path, parameters: parameters, in: db, to: writer, explain: "EXPLAIN QUERY PLAN ")
         return writer.rows.map { $0[writer.index("detail")].plainText }
+    }
+
+    /// The program SQLite runs for a report (`EXPLAIN`), one row per instruction: `opcode`, `p1`,
+    /// `p2`. A plan names a table by its alias; the program, by its root page.
+    func program(_ report: ReportDefinition, parameters: ReportParameters, in db: Database) throws -> [(opcode: String, p1: Int, p2: Int)] {
+        let writer = CollectingRows()
+        _ = try run(report.sql, path: report.path, parameters: parameters, in: db, to: writer, explain: "EXPLAIN ")
+        return writer.rows.map { row in
+            (row[writer.index("opcode")].plainText, Int(row[writer.index("p1")].plainText) ?? 0, Int(row[writer.index("p2")].plainText) ?? 0)
+        }
     }
 
     /// Runs one query of the catalog with its relations; a failure names the file and SQLite's message.
     private func run(_ sql: String, path: String, arguments: StatementArguments, in db: Database, to writer: RowWriter,
-                     explain: Bool = false) throws -> Int {
+                     explain: String = "") throws -> Int {
         do {
-            let composed = catalog.compose(sql)
-            return try QueryRunner.run(explain ? "EXPLAIN QUERY PLAN " + composed : composed, arguments: arguments, in: db, to: writer)
+            return try QueryRunner.run(explain + catalog.compose(sql), arguments: arguments, in: db, to: writer)
         } catch let error as DatabaseError {
             throw ReportError.queryFailed(path: path, message: error.message ?? "\(error.resultCode)")
         }
