@@ -369,9 +369,10 @@ public final class FileLoad {
 /// that a trigger watches (`UPDATE OF`: the links, `SchemaV9`).
 ///
 /// SQLite rewrites a row's entry in every index on a column an `UPDATE` sets, even to the same
-/// value, and runs the triggers on it. A new version of a stored leg sets only the indexed columns whose value changes: with
-/// all of them set, a night at 27 days of history dirtied a page of `contacts_previous`,
-/// `contacts_next` and `contacts_chain` for most stored legs it updated, keyed by random ids.
+/// value, and runs the triggers on it. A new version of a stored leg sets only the indexed
+/// columns whose value changes: with all of them set, a night at 27 days of history dirtied a
+/// page of `contacts_previous`, `contacts_next` (schema version 8) and `contacts_chain` for
+/// most stored legs it updated, keyed by random ids.
 struct IndexedColumns: OptionSet, Hashable {
     let rawValue: UInt8
 

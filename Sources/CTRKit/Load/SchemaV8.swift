@@ -20,7 +20,8 @@ import GRDB
 /// that names it is then pending itself, and the stage resolves both together. An entry left
 /// behind (a leg withdrawn, a name dropped) only sends a leg to the chain stage once more.
 ///
-/// Version 9 replaces both tables, and the link indexes, with links kept exact by triggers (`SchemaV9`).
+/// Version 9 replaces both tables, and the index on `next_contact_id`, with links kept exact by
+/// triggers (`SchemaV9`).
 enum SchemaV8 {
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
