@@ -57,27 +57,36 @@ enum SchemaV9 {
             """)
     }
 
-    /// SQL adding the links of the leg `row` (`new` or `old`) for the columns among `kinds`.
-    private static func link(_ row: String, kinds: [Int] = [0, 1], when: (Int) -> String = { _ in "1" }) -> String {
-        kinds.map { kind in
-            let column = kind == 0 ? "previous_contact_id" : "next_contact_id"
+    /// The linking columns, by `kind`.
+    private static let linkColumns = ["previous_contact_id", "next_contact_id"]
+
+    /// SQL: ` AND` the update changed `column`, when `changedOnly`; else nothing.
+    private static func changed(_ column: String, only changedOnly: Bool) -> String {
+        changedOnly ? " AND old.\(column) IS NOT new.\(column)" : ""
+    }
+
+    /// SQL adding the links of the leg `row` (`new` or `old`); with `changedOnly`, only those of the
+    /// columns whose value the update changed.
+    private static func link(_ row: String, changedOnly: Bool = false) -> String {
+        linkColumns.enumerated().map { kind, column in
+            let changed = changed(column, only: changedOnly)
             return """
                 INSERT OR IGNORE INTO leg_links SELECT rowid, \(row).rowid, \(kind) FROM contacts
-                WHERE contact_id = \(row).\(column) AND \(when(kind));
+                WHERE contact_id = \(row).\(column)\(changed);
                 INSERT OR IGNORE INTO awaited_links SELECT \(row).\(column), \(row).rowid, \(kind)
-                WHERE \(row).\(column) IS NOT NULL AND \(when(kind)) AND NOT EXISTS (SELECT 1 FROM contacts WHERE contact_id = \(row).\(column));
+                WHERE \(row).\(column) IS NOT NULL\(changed) AND NOT EXISTS (SELECT 1 FROM contacts WHERE contact_id = \(row).\(column));
                 """
         }.joined(separator: "\n")
     }
 
-    /// SQL removing the links of the leg `row` for the columns among `kinds`.
-    private static func unlink(_ row: String, kinds: [Int] = [0, 1], when: (Int) -> String = { _ in "1" }) -> String {
-        kinds.map { kind in
-            let column = kind == 0 ? "previous_contact_id" : "next_contact_id"
+    /// SQL removing the links of the leg `row`; with `changedOnly`, as `link`.
+    private static func unlink(_ row: String, changedOnly: Bool = false) -> String {
+        linkColumns.enumerated().map { kind, column in
+            let changed = changed(column, only: changedOnly)
             return """
                 DELETE FROM leg_links WHERE leg_id = (SELECT rowid FROM contacts WHERE contact_id = \(row).\(column))
-                    AND namer_id = \(row).rowid AND kind = \(kind) AND \(when(kind));
-                DELETE FROM awaited_links WHERE contact_id = \(row).\(column) AND namer_id = \(row).rowid AND kind = \(kind) AND \(when(kind));
+                    AND namer_id = \(row).rowid AND kind = \(kind)\(changed);
+                DELETE FROM awaited_links WHERE contact_id = \(row).\(column) AND namer_id = \(row).rowid AND kind = \(kind)\(changed);
                 """
         }.joined(separator: "\n")
     }
@@ -97,8 +106,8 @@ enum SchemaV9 {
         END;
         CREATE TRIGGER leg_links_changed AFTER UPDATE OF previous_contact_id, next_contact_id ON contacts
         BEGIN
-            \(unlink("old", when: { "old.\($0 == 0 ? "previous_contact_id" : "next_contact_id") IS NOT new.\($0 == 0 ? "previous_contact_id" : "next_contact_id")" }))
-            \(link("new", when: { "old.\($0 == 0 ? "previous_contact_id" : "next_contact_id") IS NOT new.\($0 == 0 ? "previous_contact_id" : "next_contact_id")" }))
+            \(unlink("old", changedOnly: true))
+            \(link("new", changedOnly: true))
         END;
         -- A row at a positive rowid is the journey its leg heads: it goes with the leg (a withdrawn
         -- file's last version, or an edit by hand), and a refresh writes what is left of the chain.
