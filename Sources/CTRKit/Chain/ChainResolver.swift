@@ -48,6 +48,7 @@ public enum ChainResolver {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS chain_seeds (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS chain_group (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS chain_order (id TEXT NOT NULL);
             """)
         let update = try BoundStatement(db, """
             UPDATE contacts SET chain_id = ?1, chain_depth = ?2, outcome = ?3, missing_parent = ?4, missing_next = ?5, in_cycle = ?6
@@ -63,8 +64,7 @@ public enum ChainResolver {
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
-            try db.execute(sql: "INSERT INTO chain_seeds SELECT contact_id FROM pending_chain LIMIT ?", arguments: [seedsPerStep])
-            if db.changesCount == 0 { break }
+            guard try takeSeeds(db) else { break }
             try db.execute(sql: """
                 INSERT INTO chain_group
                 WITH RECURSIVE linked(id) AS (
@@ -112,6 +112,36 @@ public enum ChainResolver {
             examined += legs.count
         }
         return examined
+    }
+
+    /// Fills `chain_seeds` with the next pending legs in the order they arrived; false when none
+    /// is pending.
+    ///
+    /// Legs that arrived together mostly link to each other and lie on neighbouring pages of
+    /// `contacts`, so a step in that order reads a few runs of pages. Taken in `pending_chain`'s
+    /// order (random ids), each step read pages all over the table: after a 7-day first load,
+    /// the stage over its 51,863 linked legs took 3.75 s that way against 2.58 s in arrival order.
+    ///
+    /// The order is a temporary table of the pending ids by rowid, made when it runs out and
+    /// consumed from the front; `pending_chain` alone says what is pending, so the order only
+    /// decides which pending legs a step takes first.
+    private static func takeSeeds(_ db: Database) throws -> Bool {
+        let pending = "EXISTS (SELECT 1 FROM pending_chain p WHERE p.contact_id = o.id)"
+        for _ in 0..<2 {
+            let last = try Int64.fetchOne(db, sql: "SELECT rowid FROM temp.chain_order o WHERE \(pending) ORDER BY rowid LIMIT 1 OFFSET ?",
+                                          arguments: [seedsPerStep - 1]) ?? .max
+            try db.execute(sql: "INSERT INTO chain_seeds SELECT id FROM temp.chain_order o WHERE rowid <= ? AND \(pending)", arguments: [last])
+            let taken = db.changesCount
+            try db.execute(sql: "DELETE FROM temp.chain_order WHERE rowid <= ?", arguments: [last])
+            if taken > 0 { return true }
+            // (A pending id that is no leg, a neighbour not loaded, comes first.)
+            try db.execute(sql: """
+                INSERT INTO temp.chain_order (id)
+                SELECT p.contact_id FROM pending_chain p LEFT JOIN contacts c ON c.contact_id = p.contact_id ORDER BY c.rowid
+                """)
+            if db.changesCount == 0 { return false }
+        }
+        return false
     }
 
     /// The chain values of a leg with no links at all, as `resolve` gives them for a group of
