@@ -36,15 +36,16 @@ public enum ChainResolver {
     }
 
     /// How many pending legs one step takes; their groups are loaded together.
-    static let seedsPerStep = 5_000
+    public static let seedsPerStep = 5_000
 
-    /// Resolves every pending leg and its group; returns how many legs were examined.
+    /// Resolves every pending leg and its group (or `maxSteps` steps of `seeds` pending legs
+    /// each, the ones that arrived first); returns how many legs were examined.
     ///
     /// Each step takes a slice of `pending_chain`, closes it over the links in both directions
     /// with one recursive query (so every leg whose chain or outcome can depend on a pending
     /// one is in), resolves that closed set in memory, and writes back only what changed.
     @discardableResult
-    public static func resolvePending(_ db: Database, maxSteps: Int = .max) throws -> Int {
+    public static func resolvePending(_ db: Database, maxSteps: Int = .max, seeds: Int = seedsPerStep) throws -> Int {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS chain_seeds (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
             CREATE TEMP TABLE IF NOT EXISTS chain_group (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
@@ -64,7 +65,7 @@ public enum ChainResolver {
         var examined = 0
         for _ in 0..<maxSteps {  // maxSteps: ingest commits each step apart, bounding the write-ahead log
             try db.execute(sql: "DELETE FROM chain_seeds; DELETE FROM chain_group")
-            guard try takeSeeds(db) else { break }
+            guard try takeSeeds(db, count: seeds) else { break }
             try db.execute(sql: """
                 INSERT INTO chain_group
                 WITH RECURSIVE linked(id) AS (
@@ -125,11 +126,11 @@ public enum ChainResolver {
     /// The order is a temporary table of the pending ids by rowid, made when it runs out and
     /// consumed from the front; `pending_chain` alone says what is pending, so the order only
     /// decides which pending legs a step takes first.
-    private static func takeSeeds(_ db: Database) throws -> Bool {
+    private static func takeSeeds(_ db: Database, count: Int) throws -> Bool {
         let pending = "EXISTS (SELECT 1 FROM pending_chain p WHERE p.contact_id = o.id)"
         for _ in 0..<2 {
             let last = try Int64.fetchOne(db, sql: "SELECT rowid FROM temp.chain_order o WHERE \(pending) ORDER BY rowid LIMIT 1 OFFSET ?",
-                                          arguments: [seedsPerStep - 1]) ?? .max
+                                          arguments: [count - 1]) ?? .max
             try db.execute(sql: "INSERT INTO chain_seeds SELECT id FROM temp.chain_order o WHERE rowid <= ? AND \(pending)", arguments: [last])
             let taken = db.changesCount
             try db.execute(sql: "DELETE FROM temp.chain_order WHERE rowid <= ?", arguments: [last])

@@ -1,68 +1,74 @@
 import Foundation
 
-/// Runs the read, frame and decode stages on a thread of their own, so that inflating and
-/// decoding one batch overlaps with loading the previous one into SQLite: the two halves of
-/// the pipeline each get a core.
+/// One input's records, read, framed and decoded on the run's `DecodingThread` after the inputs
+/// submitted before it, and handed to the loading thread in batches.
 ///
-/// Memory is bounded: at most `depth` batches of `batchSize` records wait between the threads.
-/// The thread holds the stream until it ends or `cancel()` is called (the owner cancels when
-/// it stops reading early).
+/// Memory is bounded: a batch waits for room while the thread's streams hold
+/// `DecodingThread.maxWaitingRecords` records. The stream is decoded until it ends or `cancel()`
+/// is called (the owner cancels when it stops reading early, or drops an input opened ahead).
 public final class PrefetchingStream {
-    private let condition = NSCondition()
+    private let thread: DecodingThread
+    private var condition: NSCondition { thread.condition }
     private var batches: [[StreamItem]] = []
     private var finished = false
     private var failure: Error?
     private var cancelled = false
     private var current: [StreamItem] = []
     private var index = 0
-    private let batchSize = 256
-    private let depth = 8
+    private static let batchSize = 256
     private var progress: Int64 = 0
 
     /// `progress` is evaluated on the decoding thread after each batch (for example bytes read);
     /// `latestProgress` hands its latest value to the loading thread.
-    public init(_ stream: RecordStream, progress: @escaping () -> Int64 = { 0 }) {
-        let batchSize = self.batchSize
-        let thread = Thread { [condition] in
+    init(_ stream: RecordStream, on thread: DecodingThread, progress: @escaping () -> Int64 = { 0 }) {
+        self.thread = thread
+        thread.submit { [self] in
+            guard !isCancelled else { return end(failure: nil) }
             var batch: [StreamItem] = []
-            batch.reserveCapacity(batchSize)
             do {
                 while let item = try stream.next() {
                     batch.append(item)
-                    if batch.count == batchSize {
-                        guard self.hand(batch, progress: progress()) else { return }
+                    if batch.count == Self.batchSize {
+                        guard hand(batch, progress: progress()) else { return }
                         batch = []
-                        batch.reserveCapacity(batchSize)
                     }
                 }
-                if !batch.isEmpty { _ = self.hand(batch, progress: progress()) }
-                condition.lock()
-                self.finished = true
-                condition.broadcast()
-                condition.unlock()
+                if !batch.isEmpty { _ = hand(batch, progress: progress()) }
+                end(failure: nil)
             } catch {
-                condition.lock()
-                self.failure = error
-                self.finished = true
-                condition.broadcast()
-                condition.unlock()
+                end(failure: error)
             }
         }
-        thread.name = "ctrdb.decode"
-        thread.stackSize = 4 << 20
-        thread.start()
+    }
+
+    private var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
     }
 
     /// Waits for room, then queues a batch; false when the consumer has gone away.
+    /// (A stream with nothing waiting always has room, so the one being read never waits on the others.)
     private func hand(_ batch: [StreamItem], progress: Int64) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count >= depth && !cancelled { condition.wait() }
+        while !batches.isEmpty && thread.waitingRecords + batch.count > DecodingThread.maxWaitingRecords && !cancelled {
+            condition.wait()
+        }
         if cancelled { return false }
         batches.append(batch)
+        thread.waitingRecords += batch.count
         self.progress = progress
         condition.broadcast()
         return true
+    }
+
+    private func end(failure: Error?) {
+        condition.lock()
+        self.failure = failure
+        finished = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// The decoding thread's last progress figure.
@@ -85,15 +91,19 @@ public final class PrefetchingStream {
             return nil
         }
         current = batches.removeFirst()
+        thread.waitingRecords -= current.count
         condition.broadcast()
         index = 1
         return current[0]
     }
 
-    /// Stops the producer (for example when loading failed) and waits for nothing more.
+    /// Stops the decoding (for example when loading failed, or the input is dropped) and gives
+    /// back the room its waiting records took.
     public func cancel() {
         condition.lock()
         cancelled = true
+        thread.waitingRecords -= batches.reduce(0) { $0 + $1.count }
+        batches = []
         condition.broadcast()
         condition.unlock()
     }

@@ -38,6 +38,8 @@ public final class ContactStore {
     /// Set when the database held no legs before this run (a new database built aside): the ids
     /// loaded or named since, so that a record of a leg never met skips the probe.
     var newIds: IdFilter?
+    /// How many times a leg was marked pending for the chain stage (`Ingest` runs it ahead).
+    var legsMarkedPending = 0
 
     public init(_ db: Database) throws {
         self.db = db
@@ -260,6 +262,7 @@ public final class ContactStore {
 
     /// The current record changed: its chain must be recomputed.
     func markChanged(_ contactId: String) throws {
+        legsMarkedPending += 1
         markPending.bind(contactId)
         try markPending.run()
     }

@@ -61,6 +61,34 @@ import TestSupport
         }
     }
 
+    /// Property: running the chain stage ahead, during the load, gives the database that running
+    /// it only at the end gives, however eagerly it runs (a step after every leg marked pending,
+    /// steps of a few legs, the default), built aside and in place. Legs of a journey arrive in
+    /// different files and on different days here, so steps ahead resolve groups that grow later.
+    @Test(arguments: [(lag: 0, seeds: 1), (lag: 10, seeds: 7), (lag: 200, seeds: 50), (lag: 5_000, seeds: 1_000)])
+    func theChainStageRunAheadGivesTheSameDatabase(lag: Int, seeds: Int) throws {
+        let folder = try TemporaryFolder()
+        let inputs = [try export(in: folder, journeys: 600, days: 2)]
+        var atTheEnd = IngestOptions()
+        atTheEnd.chainAhead = .never
+        let reference = folder.file("reference.db")
+        let referenceSummary = try Ingest(databasePath: reference, options: atTheEnd).run(inputs: inputs)
+        #expect(referenceSummary.chainLegsAhead == 0)
+        #expect(referenceSummary.chainLegs > 300)
+        var ahead = IngestOptions()
+        ahead.chainAhead = Ingest.ChainAhead(lag: lag, seeds: seeds)
+        for place in ["aside", "in place"] {
+            let db = folder.file("\(place).db")
+            if place == "in place" { _ = try DatabaseOpener.writer(at: db) }
+            let summary = try Ingest(databasePath: db, options: ahead).run(inputs: inputs)
+            #expect(summary.records == referenceSummary.records, "\(place)")
+            // Steps ran ahead (the default's lag is longer than this export's linked legs).
+            #expect((summary.chainLegsAhead > 0) == (lag < 5_000), "\(place)")
+            #expect(try everything(db) == everything(reference), "\(place)")
+            #expect(try rows(db, "SELECT COUNT(*) FROM pending_chain") == [["0"]])
+        }
+    }
+
     @Test func aBuildLeftByAKilledRunIsStartedAgain() throws {
         let folder = try TemporaryFolder()
         let inputs = [try export(in: folder, journeys: 300, days: 1)]
