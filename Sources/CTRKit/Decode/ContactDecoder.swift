@@ -30,6 +30,11 @@ public enum ContactDecoder {
     public static let maxDepth = 256
 
     public static func decode(_ chunk: FramedChunk) throws -> ContactRecord {
+        try decode(chunk, memory: nil)
+    }
+
+    /// `memory`, when given, is the stream's (`DecoderMemory`): it saves allocations, not work.
+    static func decode(_ chunk: FramedChunk, memory: DecoderMemory?) throws -> ContactRecord {
         guard let raw = String(validating: chunk.bytes, as: UTF8.self) else { throw DecodeError.invalidUTF8 }
         return try chunk.bytes.withUnsafeBufferPointer { bytes in
             var scanner = JSONScanner(bytes)
@@ -50,24 +55,24 @@ public enum ContactDecoder {
                     } else {
                         sawContactId = false
                     }
-                case .instanceARN: record.instanceARN = try scanner.readText()
-                case .channel: record.channel = try scanner.readText()
-                case .initiationMethod: record.initiationMethod = try scanner.readText()
+                case .instanceARN: record.instanceARN = try scanner.readText(sharedIn: memory)
+                case .channel: record.channel = try scanner.readText(sharedIn: memory)
+                case .initiationMethod: record.initiationMethod = try scanner.readText(sharedIn: memory)
                 case .initiation: record.initiation = try scanner.readTimestamp()
                 case .connectedToSystem: record.connectedToSystem = try scanner.readTimestamp()
                 case .disconnect: record.disconnect = try scanner.readTimestamp()
                 case .lastUpdate: record.lastUpdate = try scanner.readTimestamp()
-                case .disconnectReason: record.disconnectReason = try scanner.readText()
+                case .disconnectReason: record.disconnectReason = try scanner.readText(sharedIn: memory)
                 case .previousContactId: record.previousContactId = try scanner.readText()
                 case .nextContactId: record.nextContactId = try scanner.readText()
                 case .initialContactId: record.initialContactId = try scanner.readText()
                 case .relatedContactId: record.relatedContactId = try scanner.readText()
                 case .transferCompleted: record.transferCompleted = try scanner.readTimestamp()
-                case .queue: try decodeQueue(&scanner, into: &record)
-                case .agent: try decodeAgent(&scanner, into: &record)
-                case .customerEndpoint: record.customerAddress = try decodeAddress(&scanner)
-                case .systemEndpoint: record.systemAddress = try decodeAddress(&scanner)
-                case .attributes: try decodeAttributes(&scanner, into: &record)
+                case .queue: try decodeQueue(&scanner, into: &record, memory: memory)
+                case .agent: try decodeAgent(&scanner, into: &record, memory: memory)
+                case .customerEndpoint: record.customerAddress = try decodeAddress(&scanner, memory: nil)
+                case .systemEndpoint: record.systemAddress = try decodeAddress(&scanner, memory: memory)
+                case .attributes: try decodeAttributes(&scanner, into: &record, memory: memory)
                 }
             }
             scanner.skipWhitespace()
@@ -78,13 +83,13 @@ public enum ContactDecoder {
     }
 
     /// `Queue` is null, or an object; a `Queue` that is some other value is ignored like null.
-    private static func decodeQueue(_ scanner: inout JSONScanner, into record: inout ContactRecord) throws {
+    private static func decodeQueue(_ scanner: inout JSONScanner, into record: inout ContactRecord, memory: DecoderMemory?) throws {
         record.queueName = nil; record.queueARN = nil; record.enqueue = nil; record.dequeue = nil; record.queueDuration = nil
         guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue(depth: 1) }
         try scanner.forEachMember(depth: 2) { key, scanner in
-            switch key.text(in: scanner.bytes) {
-            case "Name": record.queueName = try scanner.readText()
-            case "ARN": record.queueARN = try scanner.readText()
+            switch scanner.text(of: key, sharedIn: memory) {
+            case "Name": record.queueName = try scanner.readText(sharedIn: memory)
+            case "ARN": record.queueARN = try scanner.readText(sharedIn: memory)
             case "EnqueueTimestamp": record.enqueue = try scanner.readTimestamp()
             case "DequeueTimestamp": record.dequeue = try scanner.readTimestamp()
             case "Duration": record.queueDuration = try scanner.readInteger()
@@ -93,15 +98,15 @@ public enum ContactDecoder {
         }
     }
 
-    private static func decodeAgent(_ scanner: inout JSONScanner, into record: inout ContactRecord) throws {
+    private static func decodeAgent(_ scanner: inout JSONScanner, into record: inout ContactRecord, memory: DecoderMemory?) throws {
         record.agentUsername = nil; record.agentARN = nil; record.connectedToAgent = nil
         record.agentInteraction = nil; record.customerHold = nil; record.numberOfHolds = nil
         record.longestHold = nil; record.afterContactWork = nil; record.routingProfile = nil
         guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue(depth: 1) }
         try scanner.forEachMember(depth: 2) { key, scanner in
-            switch key.text(in: scanner.bytes) {
-            case "Username": record.agentUsername = try scanner.readText()
-            case "ARN": record.agentARN = try scanner.readText()
+            switch scanner.text(of: key, sharedIn: memory) {
+            case "Username": record.agentUsername = try scanner.readText(sharedIn: memory)
+            case "ARN": record.agentARN = try scanner.readText(sharedIn: memory)
             case "ConnectedToAgentTimestamp": record.connectedToAgent = try scanner.readTimestamp()
             case "AgentInteractionDuration": record.agentInteraction = try scanner.readInteger()
             case "CustomerHoldDuration": record.customerHold = try scanner.readInteger()
@@ -112,8 +117,8 @@ public enum ContactDecoder {
                 record.routingProfile = nil
                 guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue(depth: 2) }
                 try scanner.forEachMember(depth: 3) { key, scanner in
-                    if key.text(in: scanner.bytes) == "Name" {
-                        record.routingProfile = try scanner.readText()
+                    if scanner.text(of: key, sharedIn: memory) == "Name" {
+                        record.routingProfile = try scanner.readText(sharedIn: memory)
                     } else {
                         try scanner.skipValue(depth: 3)
                     }
@@ -123,15 +128,15 @@ public enum ContactDecoder {
         }
     }
 
-    private static func decodeAddress(_ scanner: inout JSONScanner) throws -> String? {
+    private static func decodeAddress(_ scanner: inout JSONScanner, memory: DecoderMemory?) throws -> String? {
         guard scanner.peek() == UInt8(ascii: "{") else {
             try scanner.skipValue(depth: 1)
             return nil
         }
         var address: String?
         try scanner.forEachMember(depth: 2) { key, scanner in
-            if key.text(in: scanner.bytes) == "Address" {
-                address = try scanner.readText()
+            if scanner.text(of: key, sharedIn: memory) == "Address" {
+                address = try scanner.readText(sharedIn: memory)
             } else {
                 try scanner.skipValue(depth: 2)
             }
@@ -141,30 +146,45 @@ public enum ContactDecoder {
 
     /// Values are strings in Connect; other values are kept as their JSON text, null as null.
     /// `attributesJSON` is the delivered object's own text when that is already what the
-    /// database stores (string or null values, each key once), so the common case costs a copy.
-    private static func decodeAttributes(_ scanner: inout JSONScanner, into record: inout ContactRecord) throws {
-        record.attributes = []
+    /// database stores (string or null values, each key once, keys without escapes), so the
+    /// common case costs a scan and a copy; otherwise the object is read again as a list.
+    private static func decodeAttributes(_ scanner: inout JSONScanner, into record: inout ContactRecord, memory: DecoderMemory?) throws {
         record.attributesJSON = "{}"
         guard scanner.peek() == UInt8(ascii: "{") else { return try scanner.skipValue(depth: 1) }
         let start = scanner.position
-        var seen: [String: Int] = [:]
+        // The memory's list, taken out of it while in use (so that it is not copied on write).
+        var keys: [JSONScanner.Span] = []
+        if let memory { swap(&keys, &memory.keys) }
+        keys.removeAll(keepingCapacity: true)
+        defer { if let memory { swap(&keys, &memory.keys) } }
         var verbatim = true
         try scanner.forEachMember(depth: 2) { key, scanner in
-            let name = key.text(in: scanner.bytes)
             let next = scanner.peek()
             if next != UInt8(ascii: "\""), next != UInt8(ascii: "n") { verbatim = false }
+            if key.hasEscapes || keys.contains(where: { scanner.same($0, key) }) { verbatim = false }
+            keys.append(key)
+            try scanner.skipValue(depth: 2)
+        }
+        if verbatim {
+            record.attributesJSON = String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]), as: UTF8.self)
+            return
+        }
+        let end = scanner.position
+        scanner.rewind(to: start)
+        var attributes: [ContactRecord.Attribute] = []
+        var seen: [String: Int] = [:]
+        try scanner.forEachMember(depth: 2) { key, scanner in
+            let name = key.text(in: scanner.bytes)
             let value = try scanner.readAttributeValue(depth: 2)
             if let index = seen[name] {
-                record.attributes[index].value = value
-                verbatim = false
+                attributes[index].value = value
             } else {
-                seen[name] = record.attributes.count
-                record.attributes.append(.init(key: name, value: value))
+                seen[name] = attributes.count
+                attributes.append(.init(key: name, value: value))
             }
         }
-        record.attributesJSON = verbatim
-            ? String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]), as: UTF8.self)
-            : ContactRecord.encodeAttributes(record.attributes)
+        assert(scanner.position == end)
+        record.attributes = attributes
     }
 }
 

@@ -201,6 +201,30 @@ struct JSONScanner {
         }
     }
 
+    /// `readText`, a string without escapes taken from `memory` when it holds it already.
+    mutating func readText(sharedIn memory: DecoderMemory?) throws -> String? {
+        guard let memory, peek() == UInt8(ascii: "\"") else { return try readText() }
+        return text(of: try scanString(), sharedIn: memory)
+    }
+
+    /// A span's text, taken from `memory` when it holds it already.
+    func text(of span: Span, sharedIn memory: DecoderMemory?) -> String {
+        guard let memory, !span.hasEscapes else { return span.text(in: bytes) }
+        return memory.text(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]))
+    }
+
+    /// Whether two spans of these bytes hold the same bytes.
+    func same(_ a: Span, _ b: Span) -> Bool {
+        let length = a.end - a.start
+        return length == b.end - b.start && memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, length) == 0
+    }
+
+    /// Moves back to a position passed before (to read a value again).
+    mutating func rewind(to position: Int) {
+        precondition(position <= self.position)
+        self.position = position
+    }
+
     /// An integer field: a JSON number (a fraction is rounded) or a string holding one; else nil.
     mutating func readInteger() throws -> Int64? {
         guard let byte = peek() else { throw fail("a value") }

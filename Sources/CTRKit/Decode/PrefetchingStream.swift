@@ -13,8 +13,9 @@ public final class PrefetchingStream {
     private var finished = false
     private var failure: Error?
     private var cancelled = false
+    /// The batch being read, last item first: `next` moves each item out of it (`popLast`)
+    /// instead of copying it, which retained every string of the record, then released it again.
     private var current: [StreamItem] = []
-    private var index = 0
     private static let batchSize = 256
     private var progress: Int64 = 0
 
@@ -29,11 +30,15 @@ public final class PrefetchingStream {
                 while let item = try stream.next() {
                     batch.append(item)
                     if batch.count == Self.batchSize {
+                        batch.reverse()
                         guard hand(batch, progress: progress()) else { return }
                         batch = []
                     }
                 }
-                if !batch.isEmpty { _ = hand(batch, progress: progress()) }
+                if !batch.isEmpty {
+                    batch.reverse()
+                    _ = hand(batch, progress: progress())
+                }
                 end(failure: nil)
             } catch {
                 end(failure: error)
@@ -47,7 +52,7 @@ public final class PrefetchingStream {
         return cancelled
     }
 
-    /// Waits for room, then queues a batch; false when the consumer has gone away.
+    /// Waits for room, then queues a batch (last item first); false when the consumer has gone away.
     /// (A stream with nothing waiting always has room, so the one being read never waits on the others.)
     private func hand(_ batch: [StreamItem], progress: Int64) -> Bool {
         condition.lock()
@@ -79,10 +84,7 @@ public final class PrefetchingStream {
     }
 
     public func next() throws -> StreamItem? {
-        if index < current.count {
-            defer { index += 1 }
-            return current[index]
-        }
+        if let item = current.popLast() { return item }
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty && !finished { condition.wait() }
@@ -93,8 +95,7 @@ public final class PrefetchingStream {
         current = batches.removeFirst()
         thread.waitingRecords -= current.count
         condition.broadcast()
-        index = 1
-        return current[0]
+        return current.popLast()
     }
 
     /// Stops the decoding (for example when loading failed, or the input is dropped) and gives

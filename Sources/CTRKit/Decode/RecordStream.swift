@@ -22,6 +22,7 @@ public final class RecordStream {
     private let outer: RecordFramer
     private let maxRecordSize: Int
     private let rewrite: ((ContactRecord) -> ContactRecord)?
+    private let memory = DecoderMemory()
 
     /// `rewrite`, when given, transforms each record before it leaves the stream (`--redact-phones`).
     public init(source: ByteSource, maxRecordSize: Int = RecordFramer.defaultMaxRecordSize,
@@ -44,7 +45,7 @@ public final class RecordStream {
             switch chunk.kind {
             case .object:
                 do {
-                    let record = try ContactDecoder.decode(chunk)
+                    let record = try ContactDecoder.decode(chunk, memory: memory)
                     return .record(rewrite?(record) ?? record)
                 } catch let error as DecodeError {
                     switch error {

@@ -59,10 +59,11 @@ public struct PhoneRedactor {
         let bytes = PhoneRedactor.replace(quotedNumber, with: quotedToken, in: Array(record.rawJSON.utf8))
         redacted.rawJSON = String(decoding: bytes, as: UTF8.self)
         redacted.contentHash = RecordFramer.contentHash(of: bytes)
-        for index in redacted.attributes.indices where redacted.attributes[index].value == number {
-            redacted.attributes[index].value = token
+        var attributes = redacted.attributes
+        for index in attributes.indices where attributes[index].value == number {
+            attributes[index].value = token
         }
-        redacted.attributesJSON = ContactRecord.encodeAttributes(redacted.attributes)
+        redacted.attributes = attributes
         return redacted
     }
 

@@ -271,3 +271,40 @@ extension ContactDecoderTests {
         #expect(r.lastUpdate?.epochMilliseconds == 1_710_243_519_123)
     }
 }
+
+/// A stream decodes with one `DecoderMemory` for all its records: what it shares between records
+/// must not change any of them.
+extension ContactDecoderTests {
+    @Test func theStreamsMemoryChangesNoRecord() throws {
+        let arn = "arn:aws:connect:us-east-1:123456789012:instance/abcd/queue/"
+        // Texts of one length that differ before their last 16 bytes take the same slot.
+        let crafted = [
+            #"{"ContactId":"a","Queue":{"ARN":"\#(arn)0000-1111-2222-3333","Name":"Billing and Payments"},"Attributes":{"k":"v","k":"w"}}"#,
+            #"{"ContactId":"b","Queue":{"ARN":"\#(arn.replacingOccurrences(of: "abcd", with: "abce"))0000-1111-2222-3333","Name":"Billing and Payments"}}"#,
+            #"{"ContactId":"c","Queue":{"ARN":"\#(arn)0000-1111-2222-3333"},"Attributes":{"n":5,"z":null,"o":{"x":[1]},"\u006b":"v","k":"w"}}"#,
+            #"{"ContactId":"d","DisconnectReason":"CUSTOMER_DISCONNECT","Agent":{"ARN":"\#(arn)\u0041gent-0001-0002-0003","Username":"averylongusername.one"}}"#,
+            #"{"ContactId":"e","DisconnectReason":"CUSTOMER_DISCONNECT","Agent":{"ARN":"\#(arn)Agent-0001-0002-0003","Username":"averylongusername.two"}}"#,
+        ].map { [UInt8]($0.utf8) }
+        let flows = try String(contentsOf: ConnectFlowTests.folder.appendingPathComponent("flows.ndjson"), encoding: .utf8)
+            .split(separator: "\n").map { [UInt8]($0.utf8) }
+        let all = try Fixture.realVersions() + Fixture.seedRecords() + flows + crafted
+        let memory = DecoderMemory()
+        for bytes in all + all.reversed() {
+            let chunk = FramedChunk(kind: .object, bytes: bytes, offset: 0, contentHash: RecordFramer.contentHash(of: bytes))
+            #expect(try ContactDecoder.decode(chunk, memory: memory) == ContactDecoder.decode(chunk))
+        }
+        let records = try crafted.map { try decode(String(decoding: $0, as: UTF8.self)) }
+        #expect(records[0].attributes == [.init(key: "k", value: "w")])
+        #expect(records[1].queueARN == arn.replacingOccurrences(of: "abcd", with: "abce") + "0000-1111-2222-3333")
+        #expect(records[2].attributes == [.init(key: "n", value: "5"), .init(key: "z", value: nil), .init(key: "o", value: #"{"x":[1]}"#), .init(key: "k", value: "w")])
+        #expect(records[3].agentARN == arn + "Agent-0001-0002-0003")
+    }
+
+    /// The delivered object is stored as it came when it already is what the database stores.
+    @Test func attributesOfStringsAreStoredAsDelivered() throws {
+        let verbatim = #"{"b": "x\u00e9", "a" :null}"#
+        #expect(try decode(#"{"ContactId":"a","Attributes":\#(verbatim)}"#).attributesJSON == verbatim)
+        let r = try decode(#"{"ContactId":"a","Attributes":{"b":"x","b":"y"}}"#)
+        #expect(r.attributesJSON == #"{"b":"y"}"#)
+    }
+}
