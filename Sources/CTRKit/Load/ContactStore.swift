@@ -88,8 +88,8 @@ public final class ContactStore {
 
     /// Starts loading one file's records (inside the caller's transaction).
     public func beginFile(path: String, ingestedAt: String) throws -> FileLoad {
-        try db.execute(sql: "INSERT OR IGNORE INTO source_paths (path) VALUES (?)", arguments: [path])
-        let fileId = try Int64.fetchOne(db, sql: "SELECT id FROM source_paths WHERE path = ?", arguments: [path])!
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO source_paths (path) VALUES (?)").execute(arguments: [path])
+        let fileId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM source_paths WHERE path = ?"), arguments: [path])!
         try blocks.begin()
         return FileLoad(store: self, path: path, fileId: fileId, ingestedAt: ingestedAt)
     }
@@ -356,7 +356,8 @@ public final class FileLoad {
     public func finish(fileHash: String, size: Int64, damage: String?) throws {
         let db = store.db
         try store.finishBlocks()
-        try db.execute(sql: "INSERT OR REPLACE INTO file_deliveries (file_hash, entries) VALUES (?, ?)", arguments: [fileHash, deliveredEntries])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO file_deliveries (file_hash, entries) VALUES (?, ?)")
+            .execute(arguments: [fileHash, deliveredEntries])
         try Manifest(db).record(IngestedFile(path: path, size: size, contentHash: fileHash, records: records, rejects: rejects,
                                              status: damage == nil ? "complete" : "partial", error: damage), ingestedAt: ingestedAt)
         try store.journeys.run(staleChains)

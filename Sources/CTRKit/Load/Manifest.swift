@@ -21,25 +21,29 @@ struct Manifest {
     init(_ db: Database) { self.db = db }
 
     func ingestedFile(at path: String) throws -> IngestedFile? {
-        try Row.fetchOne(db, sql: "SELECT path, size, content_hash, records, rejects, status, error FROM ingest_files WHERE path = ?", arguments: [path]).map {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT path, size, content_hash, records, rejects, status, error FROM ingest_files WHERE path = ?"),
+                         arguments: [path]).map {
             IngestedFile(path: $0[0], size: $0[1], contentHash: $0[2], records: $0[3], rejects: $0[4], status: $0[5], error: $0[6])
         }
     }
 
     /// Writes a path's row. (An upsert, not INSERT OR REPLACE: the triggers that count partial
     /// files see an update where REPLACE would delete without telling them.)
+    ///
+    /// The statements run for every file are prepared once per connection (`cachedStatement`):
+    /// compiling this one compiles the triggers on `ingest_files` too.
     func record(_ file: IngestedFile, ingestedAt: String) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO ingest_files (path, size, content_hash, records, rejects, status, error, ingested_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (path) DO UPDATE SET size = excluded.size, content_hash = excluded.content_hash, records = excluded.records,
                 rejects = excluded.rejects, status = excluded.status, error = excluded.error, ingested_at = excluded.ingested_at
-            """, arguments: [file.path, file.size, file.contentHash, file.records, file.rejects, file.status, file.error, ingestedAt])
+            """).execute(arguments: [file.path, file.size, file.contentHash, file.records, file.rejects, file.status, file.error, ingestedAt])
     }
 
     /// Whether these exact bytes were loaded before (under any path, or from standard input).
     func delivered(fileHash: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM file_deliveries WHERE file_hash = ?)", arguments: [fileHash]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM file_deliveries WHERE file_hash = ?)"), arguments: [fileHash]) ?? false
     }
 
     /// A second path for content already loaded: its row repeats the first one's figures.

@@ -81,11 +81,11 @@ enum QualityCounters {
     /// among them (a version delivered twice is an example of a duplicate delivery).
     static func addRedeliveries(_ db: Database, count: Int, example: String?) throws {
         guard count > 0 else { return }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE quality_counters SET count = count + ?1,
                 example_contact_id = CASE WHEN example_contact_id IS NULL OR ?2 < example_contact_id THEN ?2 ELSE example_contact_id END
             WHERE check_name = 'duplicate_deliveries'
-            """, arguments: [count, example])
+            """).execute(arguments: [count, example])
     }
 
     /// SQL: whether leg `?1` has another version (hash other than `?3`) of the same
