@@ -33,6 +33,9 @@ public final class ContactStore {
     private let insertJourney: BoundStatement
     private let updateJourney: BoundStatement
     private let insertReject: BoundStatement
+    /// A new leg that stored legs name (`SchemaV10`).
+    private let arrive: BoundStatement
+    private let arrived: BoundStatement
     /// Rewrites the journeys a file's legs changed (`FileLoad.finish`, withdrawals).
     let journeys: JourneyRefresh
     /// Set when the database held no legs before this run (a new database built aside): the ids
@@ -81,6 +84,8 @@ public final class ContactStore {
         updateJourney = try BoundStatement(db, JourneyStore.update)
         blocks = try RawBlockPacker(db)
         journeys = try JourneyRefresh(db)
+        arrive = try BoundStatement(db, SchemaV10.arrive)
+        arrived = try BoundStatement(db, SchemaV10.arrived)
         insertReject = try BoundStatement(db, """
             INSERT INTO rejects (source_file, byte_offset, length, reason, raw_text, ingested_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -146,6 +151,7 @@ public final class ContactStore {
             try insertContact.run()
             isCurrent = true
             legId = insertContact.lastInsertedRowID
+            if named { try takeAwaitedLinks(record.contactId, legId: legId!) }
         }
         try insertVersion(record, hash: hash, legId: legId!, fileId: file.fileId)
         guard isCurrent else { return .newVersion(isCurrent: false) }
@@ -175,6 +181,15 @@ public final class ContactStore {
             if let old, old != record.previousContactId, old != record.nextContactId { try markChanged(old) }
         }
         return .newVersion(isCurrent: true)
+    }
+
+    /// The links that awaited a leg just inserted now reach it (`SchemaV10`).
+    private func takeAwaitedLinks(_ contactId: String, legId: Int64) throws {
+        arrive.bind(legId)
+        arrive.bind(contactId)
+        try arrive.run()
+        arrived.bind(contactId)
+        try arrived.run()
     }
 
     /// The probe's row for the record's leg; nil when nothing stored can concern it.

@@ -17,7 +17,7 @@ public enum Schema {
     ]
 
     /// The schema version this build writes (`PRAGMA user_version`).
-    public static let version = 9
+    public static let version = 10
 
     /// Creates or upgrades the schema under a write lock taken first (`BEGIN IMMEDIATE`), so
     /// that two runs starting on a new database cannot both try to create it (GRDB's
@@ -62,6 +62,7 @@ public enum Schema {
         if current < 7, target >= 7 { try SchemaV7.upgrade(db) }
         if current < 8, target >= 8 { try SchemaV8.upgrade(db) }
         if current < 9, target >= 9 { try SchemaV9.upgrade(db) }
+        if current < 10, target >= 10 { try SchemaV10.upgrade(db) }
     }
 
     /// Version 2 (SPEC section 4 as corrected): outcomes gained `callback_retry`, and a leg with
