@@ -70,6 +70,7 @@ public enum ContactDecoder {
                 case .transferCompleted: record.transferCompleted = try scanner.readTimestamp()
                 case .queue: try decodeQueue(&scanner, into: &record, memory: memory)
                 case .agent: try decodeAgent(&scanner, into: &record, memory: memory)
+                // (A customer's number seldom repeats: not worth a slot of the memory.)
                 case .customerEndpoint: record.customerAddress = try decodeAddress(&scanner, memory: nil)
                 case .systemEndpoint: record.systemAddress = try decodeAddress(&scanner, memory: memory)
                 case .attributes: try decodeAttributes(&scanner, into: &record, memory: memory)

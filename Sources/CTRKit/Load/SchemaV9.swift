@@ -19,8 +19,9 @@ import GRDB
 ///   not loaded yet, or never delivered), by the id: few rows.
 ///
 /// Triggers on `contacts` keep both exact in the transaction that changes a leg, as an index
-/// would be: a new leg's links and the links that awaited it, a leg's changed links, a removed
-/// leg's links, and the links to it, which await it again. So the load learns whether a leg is
+/// would be: a new leg's links and the links that awaited it (since version 10 the load takes
+/// those itself, `SchemaV10`), a leg's changed links, a removed leg's links, and the links to
+/// it, which await it again. So the load learns whether a leg is
 /// named (`isNamed`), and the chain stage finds the legs that name one (its closure joins
 /// `leg_links` and `awaited_links`). `named_legs` and `awaited_legs` (version 8), which the chain
 /// stage kept, and were only "as far as they tell", are gone.
