@@ -9,6 +9,7 @@ import GRDB
 final class Checkpointer {
     private let condition = NSCondition()
     private var stopped = false
+    private var woken = false
     private var thread: Thread?
 
     init(databasePath: String, interval: TimeInterval = 0.25) {
@@ -18,8 +19,9 @@ final class Checkpointer {
             guard let queue = try? DatabaseQueue(path: databasePath, configuration: config) else { return }
             while true {
                 condition.lock()
-                if !self.stopped { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
+                if !self.stopped, !self.woken { _ = condition.wait(until: Date().addingTimeInterval(interval)) }
                 let stop = self.stopped
+                self.woken = false
                 condition.unlock()
                 if stop { return }
                 _ = try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
@@ -28,6 +30,14 @@ final class Checkpointer {
         thread.name = "ctrdb.checkpoint"
         self.thread = thread
         thread.start()
+    }
+
+    /// Starts a checkpoint now (a commit just wrote much to the log), not at the next interval.
+    func wake() {
+        condition.lock()
+        woken = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Stops the thread and waits for it.
