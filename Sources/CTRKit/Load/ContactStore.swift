@@ -31,7 +31,7 @@ public final class ContactStore {
     private let conflictProbe: BoundStatement
     private let markConflict: BoundStatement
     private let insertJourney: BoundStatement
-    private let updateJourney: BoundStatement
+    private let updateJourney: JourneyUpdate
     private let insertReject: BoundStatement
     /// A new leg that stored legs name (`SchemaV10`).
     private let arrive: BoundStatement
@@ -81,7 +81,7 @@ public final class ContactStore {
         conflictProbe = try BoundStatement(db, QualityCounters.conflictProbe)
         markConflict = try BoundStatement(db, QualityCounters.markConflict)
         insertJourney = try BoundStatement(db, JourneyStore.insert)
-        updateJourney = try BoundStatement(db, JourneyStore.update)
+        updateJourney = try JourneyUpdate(db)
         blocks = try RawBlockPacker(db)
         journeys = try JourneyRefresh(db)
         arrive = try BoundStatement(db, SchemaV10.arrive)
@@ -162,10 +162,10 @@ public final class ContactStore {
                 JourneyStore.bindStandalone(record, legId: legId!, to: insertJourney)
                 try insertJourney.run()
             } else if journeyLegs == 1 && storedChain == record.contactId {
-                JourneyStore.bindStandalone(record, legId: legId!, to: updateJourney)
-                try updateJourney.run()
                 // (a row still kept without its head, should one be: the refresh moves it)
-                if updateJourney.changes == 0 { file.staleChains.insert(chain.chainId) }
+                if try !updateJourney.run({ JourneyStore.bindStandalone(record, legId: legId!, to: $0) }) {
+                    file.staleChains.insert(chain.chainId)
+                }
             } else {
                 // Another leg's chain bears this leg's id (it names this one as its
                 // InitialContactId only): the journey's row is recomputed from both.

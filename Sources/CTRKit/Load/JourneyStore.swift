@@ -37,12 +37,21 @@ public enum JourneyStore {
     /// last_disconnect_ts, queues, answered, had_callback, broken) as ?2 to ?9.
     ///
     /// A journey's row is at its head's rowid, the leg that bears its id, else at a negative
-    /// rowid (schema version 7). `update`, then `insert` when no row was there: each changes one
-    /// row, so neither needs a statement journal (INSERT OR REPLACE may delete a row first).
+    /// rowid (schema version 7). `JourneyUpdate`, then `insert` when no row was there: each
+    /// changes one row, so neither needs a statement journal (INSERT OR REPLACE may delete a row
+    /// first).
     static let update = """
         UPDATE journeys SET chain_id = ?2, legs = ?3, first_initiation_ts = ?4, last_disconnect_ts = ?5, queues = ?6,
             answered = ?7, had_callback = ?8, broken = ?9
         WHERE rowid = ?1
+        """
+    /// The same for a row whose first_initiation_ts stays: it leaves `journeys_first_initiation`
+    /// alone (an UPDATE that sets an indexed column rewrites the row's entry, even to the same
+    /// value).
+    static let updateKeepingStart = """
+        UPDATE journeys SET chain_id = ?2, legs = ?3, last_disconnect_ts = ?5, queues = ?6,
+            answered = ?7, had_callback = ?8, broken = ?9
+        WHERE rowid = ?1 AND first_initiation_ts IS ?4
         """
     static let insert = """
         INSERT INTO journeys (rowid, chain_id, legs, first_initiation_ts, last_disconnect_ts, queues, answered, had_callback, broken)
@@ -71,6 +80,31 @@ public enum JourneyStore {
     }
 }
 
+/// `JourneyStore.update`, which leaves `journeys_first_initiation` alone when the journey's start
+/// stays, as it mostly does: a night updates legs of the last days, whose journeys are rewritten
+/// with the same start, and their entries lay all over the index's last week (the 28th night
+/// into 27 days of history rewrote 319 of its pages).
+final class JourneyUpdate {
+    private let keepingStart: BoundStatement
+    private let full: BoundStatement
+
+    init(_ db: Database) throws {
+        keepingStart = try BoundStatement(db, JourneyStore.updateKeepingStart)
+        full = try BoundStatement(db, JourneyStore.update)
+    }
+
+    /// Rewrites the row that `bind` binds (as for `JourneyStore.update`); false when no row is at
+    /// its place.
+    func run(_ bind: (BoundStatement) -> Void) throws -> Bool {
+        bind(keepingStart)
+        try keepingStart.run()
+        if keepingStart.changes > 0 { return true }
+        bind(full)
+        try full.run()
+        return full.changes > 0
+    }
+}
+
 /// Rewrites the rows of chains from their legs (a chain with no legs left loses its row), at
 /// the head's rowid: a row kept at a negative rowid moves there once its head is loaded. Its
 /// statements are prepared once: the load refreshes after every file, the chain stage after
@@ -88,7 +122,7 @@ final class JourneyRefresh {
     private let read: BoundStatement
     private let findHead: BoundStatement
     private let findHeadless: BoundStatement
-    private let update: BoundStatement
+    private let update: JourneyUpdate
     private let insert: BoundStatement
     private let remove: BoundStatement
 
@@ -101,7 +135,7 @@ final class JourneyRefresh {
             """)
         findHead = try BoundStatement(db, "SELECT rowid FROM contacts WHERE contact_id = ?")
         findHeadless = try BoundStatement(db, "SELECT rowid FROM journeys WHERE chain_id = ? AND rowid < 0")
-        update = try BoundStatement(db, JourneyStore.update)
+        update = try JourneyUpdate(db)
         insert = try BoundStatement(db, JourneyStore.insert)
         remove = try BoundStatement(db, "DELETE FROM journeys WHERE rowid = ?")
     }
@@ -124,9 +158,7 @@ final class JourneyRefresh {
                 continue
             }
             let place = try head ?? headless ?? JourneyStore.nextHeadlessPlace(db)
-            row.bind(at: place, to: update)
-            try update.run()
-            if update.changes == 0 {
+            if try !update.run({ row.bind(at: place, to: $0) }) {
                 row.bind(at: place, to: insert)
                 try insert.run()
             }

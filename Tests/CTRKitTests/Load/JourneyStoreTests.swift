@@ -37,6 +37,33 @@ import TestSupport
         #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
     }
 
+    /// `JourneyUpdate` leaves a journey's entry in `journeys_first_initiation` when its start
+    /// stays, and moves it when a leg moves the start: a standalone leg (the load writes its
+    /// row) and a leg of a chain (the refresh does), each redelivered with the same start, then
+    /// with an earlier one. The index must agree with the table each time.
+    @Test func aJourneysStartStaysOrMovesInItsIndex() throws {
+        let folder = try TemporaryFolder()
+        let db = folder.file("ctr.db")
+        func earlier(_ record: String) -> String {
+            record.replacingOccurrences(of: "\"InitiationTimestamp\":\"2024-03-12T10:00:00Z\"",
+                                        with: "\"InitiationTimestamp\":\"2024-03-12T09:00:00Z\"")
+        }
+        let byStart = "SELECT chain_id, first_initiation_ts FROM journeys INDEXED BY journeys_first_initiation WHERE first_initiation_ts >= '' ORDER BY 1"
+        _ = try folder.write("a.json", ctr("p1") + ctr("c1", method: "TRANSFER", previous: "p1") + ctr("x"))
+        try ingest([folder.file("a.json")], into: db)
+        let later = "2024-03-12T10:20:00Z", latest = "2024-03-12T10:30:00Z"
+        _ = try folder.write("b.json", ctr("c1", method: "TRANSFER", previous: "p1", lastUpdate: later) + ctr("x", answered: true, lastUpdate: later))
+        try ingest([folder.file("b.json")], into: db)
+        #expect(try rows(db, byStart) == [["p1", "2024-03-12T10:00:00Z"], ["x", "2024-03-12T10:00:00Z"]])
+        #expect(try rows(db, "SELECT answered FROM journeys WHERE chain_id = 'x'") == [["1"]], "the row is rewritten, its start kept")
+        _ = try folder.write("c.json", earlier(ctr("c1", method: "TRANSFER", previous: "p1", lastUpdate: latest)) + earlier(ctr("x", lastUpdate: latest)))
+        try ingest([folder.file("c.json")], into: db)
+        #expect(try rows(db, byStart) == [["p1", "2024-03-12T09:00:00Z"], ["x", "2024-03-12T09:00:00Z"]])
+        #expect(try rows(db, "SELECT answered FROM journeys WHERE chain_id = 'x'") == [["0"]])
+        #expect(try rows(db, "SELECT * FROM journeys ORDER BY 1") == rows(db, recomputed))
+        #expect(try rows(db, "PRAGMA integrity_check") == [["ok"]])
+    }
+
     /// A journey's row is at its head's rowid, or at a negative rowid while its head is not loaded
     /// (schema version 7); it moves when the head arrives and when the head is withdrawn.
     @Test func aJourneysRowFollowsItsHead() throws {
