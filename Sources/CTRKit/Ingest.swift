@@ -328,7 +328,7 @@ public final class Ingest {
         func resolveChains() throws {
             guard !databaseFailed, !needsJournal else { return }
             do {
-                if db.isInsideTransaction, checkpointer == nil {
+                if db.isInsideTransaction, aside {
                     summary.chainLegs += try ChainResolver.resolvePending(db, maxSteps: 1)
                 }
                 try commitBatch()

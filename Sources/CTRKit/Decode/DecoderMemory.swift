@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a stream's decoder keeps from one record to the next, so that decoding a record
-/// allocates little: the texts that repeat (`texts`), and a reused list of attribute keys.
+/// allocates little: the texts that repeat (`text`), and a reused list of attribute keys.
 ///
 /// One per `RecordStream`, used on the thread that decodes it.
 final class DecoderMemory {
@@ -15,9 +15,10 @@ final class DecoderMemory {
     private static let slotCount = 256
 
     /// The fields that repeat from record to record (instance, queue and agent ARNs, names, a
-    /// few enumerations, the keys of `Queue` and `Agent`) as one shared string each: a record holds a reference to it instead
-    /// of its own copy, which the loading thread would free again. A 7-day export has one
-    /// instance ARN, 5 queue ARNs, 20 agent ARNs and usernames, 5 disconnect reasons.
+    /// few enumerations, the keys of `Queue` and `Agent`) as one shared string each: a record
+    /// holds a reference to it instead of its own copy, which the loading thread would free
+    /// again. A 7-day export has one instance ARN, 5 queue ARNs, 20 agent ARNs and usernames,
+    /// 5 disconnect reasons.
     func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.count > 15, let base = bytes.baseAddress else { return String(decoding: bytes, as: UTF8.self) }
         let slot = Self.slot(of: bytes)

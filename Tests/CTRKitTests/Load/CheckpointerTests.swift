@@ -19,13 +19,11 @@ import TestSupport
         return (queue, path)
     }
 
-    private static func fileSize(_ path: String) -> Int64 { DatabaseOpener.fileSize(of: path) }
-
     /// Waits up to `seconds` for the database file to hold the row.
     private static func waitForTheRow(in path: String, seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if fileSize(path) >= 262_144 { return true }
+            if DatabaseOpener.fileSize(of: path) >= 262_144 { return true }
             Thread.sleep(forTimeInterval: 0.01)
         }
         return false
@@ -36,7 +34,7 @@ import TestSupport
         let (queue, path) = try Self.databaseWithALog(folder)
         let checkpointer = Checkpointer(databasePath: path, interval: 3_600)
         defer { checkpointer.stop() }
-        #expect(Self.fileSize(path) < 262_144, "the row is only in the log")
+        #expect(DatabaseOpener.fileSize(of: path) < 262_144, "the row is only in the log")
         checkpointer.wake()
         #expect(Self.waitForTheRow(in: path, seconds: 20))
         withExtendedLifetime(queue) {}
@@ -48,7 +46,7 @@ import TestSupport
         let checkpointer = Checkpointer(databasePath: path, interval: 3_600)
         #expect(!Self.waitForTheRow(in: path, seconds: 0.5))
         checkpointer.stop()
-        #expect(Self.fileSize(path) < 262_144)
+        #expect(DatabaseOpener.fileSize(of: path) < 262_144)
         withExtendedLifetime(queue) {}
     }
 }
