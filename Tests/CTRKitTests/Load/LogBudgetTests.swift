@@ -15,7 +15,7 @@ import Testing
         let cache = budget.cacheBytes(databaseBytes: size), limit = budget.limit(databaseBytes: size)
         #expect(cache + limit <= bound * 4 / 5)
         #expect(cache + limit >= bound * 4 / 5 - megabyte, "the budget is used, not wasted")
-        #expect(cache <= 140 * megabyte)
+        #expect(cache <= 128 * megabyte)
         #expect(limit >= cache, "a batch may always dirty a cache's worth of pages")
     }
 
@@ -25,7 +25,7 @@ import Testing
         #expect(budget.cacheBytes(databaseBytes: 0) == budget.limit(databaseBytes: 0))
         #expect((102 * megabyte..<103 * megabyte).contains(budget.limit(databaseBytes: 0)))
         #expect(budget.limit(databaseBytes: 27 * 70 * megabyte) > budget.limit(databaseBytes: 0))
-        #expect(budget.cacheBytes(databaseBytes: 6_114 * megabyte) == 140 * megabyte)
+        #expect(budget.cacheBytes(databaseBytes: 6_114 * megabyte) == 128 * megabyte)
     }
 
     @Test func aFixedLimitReplacesTheLimitAndCapsTheCache() {
