@@ -6,7 +6,7 @@ import GRDB
 /// A database that does not exist yet has nothing to protect, so it is written without a
 /// journal: no write-ahead log, no checkpoints, each page written once to the file instead of
 /// to the log and then again into the database. The 7-day export's first load took 0.86 of the
-/// time this way, 0.89 with `IdFilter` beside it (README, Performance). SPEC section 2 still
+/// time this way, 0.89 with `IdFilter` beside it (`docs/PERFORMANCE-LOG.md`). SPEC section 2 still
 /// holds:
 /// - **killed:** a run killed before the build is moved into place leaves only `<db>.building`,
 ///   which the next run starts again from scratch; the move is the build's commit;

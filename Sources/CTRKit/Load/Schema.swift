@@ -233,7 +233,7 @@ public enum Schema {
             // page_size applies only to a new, empty database. 8 KiB pages: the randomly keyed
             // indexes (contact ids, links) outgrow the page cache as history grows, and every
             // insert into one reads and rewrites a whole page. At 64 KiB a 27-day load took
-            // 216 s and the 28th night 8 to 10 s; at 8 KiB 135 s and 5 s (README, Performance).
+            // 216 s and the 28th night 8 to 10 s; at 8 KiB 135 s and 5 s.
             try db.execute(sql: """
                 PRAGMA page_size = 8192;
                 PRAGMA synchronous = NORMAL;

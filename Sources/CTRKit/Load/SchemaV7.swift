@@ -15,7 +15,7 @@ import GRDB
 ///
 /// The 28th night into 27 days of history changes 11,128 pages instead of 15,473 and writes
 /// 196 MB instead of 288: `contacts_chain` 629 pages instead of 2,778, and no `journeys_chain`
-/// (2,223). The README's Performance section has the timings.
+/// (2,223). `docs/PERFORMANCE-LOG.md` has the timings.
 enum SchemaV7 {
     static func upgrade(_ db: Database) throws {
         try db.execute(sql: """
