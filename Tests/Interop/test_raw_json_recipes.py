@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from conftest import ROOT, ctrdb
+from conftest import ROOT, ctrdb, sqlite_rows
 
 VERSIONS = "SELECT contact_id, content_hash, source_file, byte_offset, raw_json FROM contact_versions ORDER BY contact_id, content_hash"
 
@@ -67,3 +67,47 @@ def test_datasette_plugin_serves_the_view(lake):
     status, rows = asyncio.run(fetch())
     assert status == 200, rows
     assert len(rows) == 50 and all(row["id"] == row["contact_id"] for row in rows)
+
+
+def readme_datasette_settings():
+    """The settings of the README's Datasette command line, as Datasette takes them."""
+    import re
+    text = (ROOT / "README.md").read_text()
+    command = re.search(r"`(datasette ctr\.db --plugins-dir plugins/[^`]*)`", text)
+    assert command, "the README gives no Datasette command"
+    values = {"on": True, "off": False}
+    return {name: values.get(value, value) for name, value in re.findall(r"--setting (\w+) (\w+)", command.group(1))}
+
+
+def datasette_table_pages(db, settings):
+    """The contacts and journeys pages, and a day's contacts faceted by queue, as JSON."""
+    from datasette.app import Datasette
+    name = Path(db).stem
+    ds = Datasette([str(db)], plugins_dir=str(ROOT / "Tests" / "Interop" / "plugins"),
+                   settings={"sql_time_limit_ms": 1000, **settings})
+    day = sqlite_rows(db, "SELECT substr(MIN(disconnect_ts), 1, 10) FROM contacts")[0][0]
+
+    async def fetch():
+        pages = {}
+        for label, path, params in [("contacts", "contacts", {"_size": "5"}), ("journeys", "journeys", {"_size": "5"}),
+                                    ("one day", "contacts", {"disconnect_ts__gte": day, "_facet": "queue_name"})]:
+            response = await ds.client.get(f"/{name}/{path}.json", params=params)
+            assert response.status_code == 200, response.text
+            pages[label] = response.json()
+        return pages
+
+    return asyncio.run(fetch())
+
+
+def test_readme_datasette_command_turns_facet_suggestions_off(lake):
+    """Facet suggestions try every column of a table page (4 s for contacts at 27 days): the
+    README's command turns them off, and facets asked for still answer."""
+    settings = readme_datasette_settings()
+    assert settings.get("suggest_facets") is False
+    default = datasette_table_pages(lake["db"], {})
+    assert default["contacts"]["suggested_facets"], "without the setting Datasette suggests facets"
+    pages = datasette_table_pages(lake["db"], settings)
+    assert pages["contacts"]["suggested_facets"] == [] and pages["journeys"]["suggested_facets"] == []
+    assert len(pages["contacts"]["rows"]) == 5 and len(pages["journeys"]["rows"]) == 5
+    queues = pages["one day"]["facet_results"]["queue_name"]["results"]
+    assert queues and sum(q["count"] for q in queues) > 0
