@@ -53,11 +53,16 @@ def test_sqlite3_shell_reads_raw_json_with_its_built_in_function(lake):
     assert int(count) == int(matching) == expected
 
 
-def test_datasette_plugin_serves_the_view(lake):
+def datasette(db, settings=None):
+    """Datasette on the database with the README's plugin, its SQL time limit at 1 s."""
     from datasette.app import Datasette
+    return Datasette([str(db)], plugins_dir=str(ROOT / "Tests" / "Interop" / "plugins"),
+                     settings={"sql_time_limit_ms": 1000, **(settings or {})})
+
+
+def test_datasette_plugin_serves_the_view(lake):
     name = Path(lake["db"]).stem
-    ds = Datasette([str(lake["db"])], plugins_dir=str(ROOT / "Tests" / "Interop" / "plugins"),
-                   settings={"sql_time_limit_ms": 1000})
+    ds = datasette(lake["db"])
 
     async def fetch():
         sql = "SELECT contact_id, json_extract(raw_json, '$.ContactId') AS id FROM contact_versions LIMIT 50"
@@ -81,10 +86,8 @@ def readme_datasette_settings():
 
 def datasette_table_pages(db, settings):
     """The contacts and journeys pages, and a day's contacts faceted by queue, as JSON."""
-    from datasette.app import Datasette
     name = Path(db).stem
-    ds = Datasette([str(db)], plugins_dir=str(ROOT / "Tests" / "Interop" / "plugins"),
-                   settings={"sql_time_limit_ms": 1000, **settings})
+    ds = datasette(db, settings)
     day = sqlite_rows(db, "SELECT substr(MIN(disconnect_ts), 1, 10) FROM contacts")[0][0]
 
     async def fetch():
